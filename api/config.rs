@@ -1,0 +1,129 @@
+//! Configuration, read from environment variables (a `.env` file is read in development).
+//!
+//! Every variable is listed in the README with its default; keep the two in step.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+/// Settings of one service instance.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: the PostgreSQL server to use. When unset, the service runs an
+    /// embedded cluster of its own under `data_dir`.
+    pub database_url: Option<String>,
+    /// `EFILING_LISTEN`: address the HTTP server binds.
+    pub listen: SocketAddr,
+    /// `EFILING_DATA_DIR`: where local state lives (the embedded cluster).
+    pub data_dir: PathBuf,
+    /// `EFILING_PG_BIN`: directory holding `initdb`, `pg_ctl` and `postgres`; searched for
+    /// when unset.
+    pub pg_bin: Option<PathBuf>,
+    /// `EFILING_PG_PORT`: TCP port of the embedded cluster on 127.0.0.1.
+    pub embedded_pg_port: u16,
+    /// `EFILING_DB_POOL_SIZE`: connections in the database pool.
+    pub db_pool_size: u32,
+    /// `EFILING_DB_TIMEOUT_MS`: how long a request waits for a pooled connection.
+    pub db_timeout: Duration,
+    /// `EFILING_WORKERS`: HTTP worker threads (0 = one per core).
+    pub workers: usize,
+    /// `EFILING_JSON_LIMIT_BYTES`: largest JSON body accepted.
+    pub json_limit_bytes: usize,
+    /// `EFILING_LOG_FORMAT`: `json` (default) or `pretty`.
+    pub log_format: LogFormat,
+    /// `EFILING_MIGRATE_ON_START`: run migrations and load reference data at start
+    /// (default true in development, i.e. when the embedded cluster is used).
+    pub migrate_on_start: Option<bool>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+impl Config {
+    /// Reads the configuration from the environment, refusing malformed values with a
+    /// message that names the variable.
+    pub fn from_env() -> anyhow::Result<Config> {
+        Ok(Config {
+            database_url: var("DATABASE_URL").filter(|v| !v.trim().is_empty()),
+            listen: parse_var("EFILING_LISTEN", "127.0.0.1:8080")?,
+            data_dir: PathBuf::from(var("EFILING_DATA_DIR").unwrap_or_else(|| ".data".into())),
+            pg_bin: var("EFILING_PG_BIN").map(PathBuf::from),
+            embedded_pg_port: parse_var("EFILING_PG_PORT", "54329")?,
+            db_pool_size: parse_var("EFILING_DB_POOL_SIZE", "16")?,
+            db_timeout: Duration::from_millis(parse_var("EFILING_DB_TIMEOUT_MS", "5000")?),
+            workers: parse_var("EFILING_WORKERS", "0")?,
+            json_limit_bytes: parse_var("EFILING_JSON_LIMIT_BYTES", "1048576")?,
+            log_format: match var("EFILING_LOG_FORMAT").as_deref().unwrap_or("json") {
+                "json" => LogFormat::Json,
+                "pretty" => LogFormat::Pretty,
+                other => bail!("EFILING_LOG_FORMAT must be json or pretty, not {other:?}"),
+            },
+            migrate_on_start: match var("EFILING_MIGRATE_ON_START") {
+                None => None,
+                Some(v) => Some(parse_bool(&v).context("EFILING_MIGRATE_ON_START")?),
+            },
+        })
+    }
+
+    /// A configuration for tests and tools: defaults, with the given database.
+    pub fn for_database(database_url: String) -> Config {
+        Config {
+            database_url: Some(database_url),
+            listen: ([127, 0, 0, 1], 0).into(),
+            data_dir: PathBuf::from(".data"),
+            pg_bin: None,
+            embedded_pg_port: 54329,
+            db_pool_size: 4,
+            db_timeout: Duration::from_secs(10),
+            workers: 1,
+            json_limit_bytes: 1 << 20,
+            log_format: LogFormat::Json,
+            migrate_on_start: Some(false),
+        }
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+fn parse_var<T>(name: &str, default: &str) -> anyhow::Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let raw = var(name).unwrap_or_else(|| default.to_owned());
+    raw.trim()
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}"))
+}
+
+fn parse_bool(value: &str) -> anyhow::Result<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => bail!("expected true or false, not {other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booleans_accept_the_usual_spellings() {
+        for yes in ["1", "true", "TRUE", " yes ", "on"] {
+            assert!(parse_bool(yes).unwrap(), "{yes}");
+        }
+        for no in ["0", "false", "No", "off"] {
+            assert!(!parse_bool(no).unwrap(), "{no}");
+        }
+        assert!(parse_bool("maybe").is_err());
+    }
+}

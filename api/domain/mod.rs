@@ -1,0 +1,12 @@
+//! Pure rules of the domain, with no I/O: identity documents, phone numbers, names, case
+//! numbers, money, filing kinds and the court hierarchy. Everything here is deterministic
+//! given its inputs (the current date is passed in), so it is tested exhaustively here.
+
+pub mod case_number;
+pub mod credit_code;
+pub mod kinds;
+pub mod licence;
+pub mod money;
+pub mod name;
+pub mod phone;
+pub mod resident_id;

@@ -1,0 +1,10 @@
+//! Integration tests: the service over real HTTP against real PostgreSQL, one database per
+//! test.
+
+mod audit;
+mod errors;
+mod idempotency;
+mod operations;
+mod reference;
+mod schema;
+mod support;
