@@ -8,7 +8,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Serialize, Serializer};
 
-use crate::domain::name::{fold_width, is_blank, is_ideograph};
+use crate::domain::text::{fold_width, is_blank, is_ideograph};
 use crate::errors::Code;
 
 /// The court reference table, implemented over reference data outside this module.

@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::domain::name::{fold_width, is_blank};
+use crate::domain::text::{fold_width, is_blank};
 use crate::errors::Code;
 
 /// The alphabet of GB 32100; a character's value is its index.

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use crate::domain::name::{fold_width, is_blank};
+use crate::domain::text::{fold_width, is_blank};
 use crate::errors::Code;
 
 /// The shortest licence number accepted, in digits.
@@ -60,11 +60,13 @@ impl LicenceNumber {
 
 /// Reads a licence number from a JSON request field.
 ///
-/// Only a JSON string is accepted. A JSON number is refused with
-/// `licence_number.not_string`: a 17-digit number is beyond the 2^53 that JavaScript
-/// clients represent exactly, so it may already have been corrupted before it reached us
-/// (and leading zeros are lost). Booleans, arrays and objects get the same code; `null`
-/// counts as missing (`licence_number.required`).
+/// # Errors
+///
+/// Only a JSON string is accepted, with the errors of [`LicenceNumber::parse`]. A JSON
+/// number is refused with `licence_number.not_string`: a 17-digit number is beyond the
+/// 2^53 that JavaScript clients represent exactly, so it may already have been corrupted
+/// before it reached us (and leading zeros are lost). Booleans, arrays and objects get the
+/// same code; `null` counts as missing (`licence_number.required`).
 pub fn licence_from_json(value: &Value) -> Result<LicenceNumber, Code> {
     match value {
         Value::String(text) => LicenceNumber::parse(text),

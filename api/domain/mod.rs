@@ -10,3 +10,4 @@ pub mod money;
 pub mod name;
 pub mod phone;
 pub mod resident_id;
+pub mod text;

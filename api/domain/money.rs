@@ -8,7 +8,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
-use crate::domain::name::{fold_width, is_blank, trim_blanks};
+use crate::domain::text::{fold_width, is_blank, trim_blanks};
 use crate::errors::Code;
 
 /// A non-negative amount of money, in fen, between zero and [`Money::MAX`].

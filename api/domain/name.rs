@@ -9,63 +9,12 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::domain::text::{fold_width, is_blank, is_ideograph, trim_blanks};
 use crate::errors::Code;
-
-// --- Shared text clean-up ---------------------------------------------------------------
-
-/// Whether a character is a blank that comes along with typed or pasted text without being
-/// part of the value: any Unicode white space (including U+3000 and U+00A0) and the
-/// invisible format characters that word processors and web pages insert (zero-width
-/// spaces and joiners, word joiner, byte-order mark, direction marks, soft hyphen).
-pub(crate) fn is_blank(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{180E}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{FEFF}'
-        )
-}
 
 /// Whether a blank is one people can see (a space), as opposed to an invisible mark.
 fn is_visible_blank(c: char) -> bool {
     c.is_whitespace()
-}
-
-/// Removes surrounding blanks (see [`is_blank`]).
-pub(crate) fn trim_blanks(input: &str) -> &str {
-    input.trim_matches(is_blank)
-}
-
-/// Folds a full-width ASCII form (U+FF01–U+FF5E, typed with a Chinese input method in
-/// full-width mode) to its ASCII character, and the ideographic space to a space.
-pub(crate) fn fold_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    }
-}
-
-/// Whether a character is a CJK ideograph: the unified ideographs of the basic block and of
-/// Extensions A to J, and the compatibility ideographs. Rare characters in names live
-/// outside the Basic Multilingual Plane, so all planes count.
-pub(crate) fn is_ideograph(c: char) -> bool {
-    matches!(
-        u32::from(c),
-        0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xF900..=0xFA6D
-            | 0xFA70..=0xFAD9
-            | 0x20000..=0x2A6DF
-            | 0x2A700..=0x2EE5F
-            | 0x2F800..=0x2FA1F
-            | 0x30000..=0x3347F
-    )
 }
 
 fn is_compatibility_ideograph(c: char) -> bool {

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::domain::name::{fold_width, is_blank, trim_blanks};
+use crate::domain::text::{fold_width, is_blank, trim_blanks};
 use crate::errors::Code;
 
 /// A mainland mobile number in its one canonical form: 11 ASCII digits, no country code
@@ -78,6 +78,12 @@ impl MobilePhone {
     /// The canonical 11-digit number.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The number in international E.164 form (`+8613812345678`), as text-message gateways
+    /// take it.
+    pub fn to_e164(&self) -> String {
+        format!("+86{}", self.0)
     }
 
     /// The number with the middle four digits hidden (`138****5678`), the form Chinese
@@ -328,6 +334,8 @@ mod tests {
         assert_eq!(phone.masked(), "138****5678");
         assert_eq!(format!("{phone:?}"), "MobilePhone(138****5678)");
         assert_eq!(phone.to_string(), "13812345678");
+        assert_eq!(phone.to_e164(), "+8613812345678");
+        assert_eq!(MobilePhone::parse(&phone.to_e164()), Ok(phone.clone()));
         assert_eq!(
             serde_json::to_value(&phone).unwrap(),
             serde_json::json!("13812345678")

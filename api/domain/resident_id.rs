@@ -15,7 +15,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Serialize, Serializer};
 
-use crate::domain::name::{fold_width, is_blank};
+use crate::domain::text::{fold_width, is_blank};
 use crate::errors::Code;
 
 /// The weights of the 17 body digits, `2^(17 - i) mod 11`.

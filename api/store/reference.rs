@@ -161,3 +161,50 @@ pub fn cause_exists(conn: &mut PgConnection, list: &str, id: &str) -> QueryResul
     ))
     .get_result(conn)
 }
+
+/// The codes a case number is checked against: this province's courts (in force and
+/// retired) and the national case-type codes.
+#[derive(Debug, Clone, Default)]
+pub struct CaseNumberCodes {
+    courts: std::collections::HashSet<String>,
+    type_codes: std::collections::HashSet<String>,
+}
+
+/// The province abbreviation that starts every court code of this platform.
+const PROVINCE: char = '鲁';
+
+impl CaseNumberCodes {
+    /// Reads the codes from the reference tables.
+    pub fn load(conn: &mut PgConnection) -> QueryResult<CaseNumberCodes> {
+        let mut courts: std::collections::HashSet<String> = courts::table
+            .select(courts::code)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect();
+        courts.extend(
+            retired_court_codes(conn)?
+                .into_iter()
+                .map(|retired| retired.old_code),
+        );
+        let type_codes = case_type_codes(conn)?.into_iter().collect();
+        Ok(CaseNumberCodes { courts, type_codes })
+    }
+}
+
+impl crate::domain::case_number::CourtCodes for CaseNumberCodes {
+    /// Courts of this province must be in the table (retired codes included, for older
+    /// numbers); other provinces' courts, which appear in enforcement bases, are only
+    /// checked for their shape by the parser, since their tables are not held here.
+    fn is_known_court(&self, code: &str) -> bool {
+        !code.starts_with(PROVINCE) || self.courts.contains(code)
+    }
+
+    /// A national type code, or one of the intellectual-property tribunals' codes, which
+    /// put 知 before a national code (知民终).
+    fn is_known_type_code(&self, code: &str) -> bool {
+        self.type_codes.contains(code)
+            || code
+                .strip_prefix('知')
+                .is_some_and(|rest| self.type_codes.contains(rest))
+    }
+}

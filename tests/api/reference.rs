@@ -283,3 +283,37 @@ async fn case_kinds_list_every_online_kind_and_the_offline_ones_with_reasons() {
     }
     assert_eq!(items.len(), 16 + 7);
 }
+
+#[test]
+fn case_numbers_are_checked_against_the_court_table_including_retired_codes() {
+    use efiling::domain::case_number::CaseNumber;
+    use efiling::errors::Code;
+    use efiling::store::reference::CaseNumberCodes;
+
+    let db = crate::support::TestDatabase::new();
+    let codes = CaseNumberCodes::load(&mut db.connect()).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    let parse = |text: &str| CaseNumber::parse(text, &codes, today);
+
+    let number = parse("(2020)鲁0102执19号").unwrap();
+    assert_eq!(number.to_string(), "（2020）鲁0102执19号");
+    assert_eq!(number.court_code(), "鲁0102");
+    // A retired code still reads (older case numbers carry it).
+    assert_eq!(
+        parse("（2017）鲁0181民初 1号").unwrap().court_code(),
+        "鲁0181"
+    );
+    assert_eq!(parse("（2021）鲁0191民初5765号").unwrap().sequence(), 5765);
+    // Another province's court: shape-checked only.
+    assert!(parse("（2019）京0105民初1号").is_ok());
+    assert!(parse("（2023）最高法知民终12号").is_ok());
+
+    assert_eq!(
+        parse("（2020）鲁9999执19号").unwrap_err(),
+        Code::CaseNumberUnknownCourt
+    );
+    assert_eq!(
+        parse("（2020）鲁0102吃19号").unwrap_err(),
+        Code::CaseNumberUnknownType
+    );
+}

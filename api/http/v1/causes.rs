@@ -4,6 +4,7 @@ use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::domain::text::trim_blanks;
 use crate::errors::Code;
 use crate::http::AppState;
 use crate::http::pagination::Items;
@@ -90,7 +91,7 @@ pub async fn list_causes(
             message: None,
         });
     }
-    let text = query.q.as_deref().map(str::trim).unwrap_or("");
+    let text = query.q.as_deref().map(trim_blanks).unwrap_or("");
     if text.chars().count() > 50 {
         errors.push(FieldError {
             field: "q".into(),
@@ -104,7 +105,7 @@ pub async fn list_causes(
 
     let list = list.to_owned();
     let text = text.to_owned();
-    let parent = query.parent.map(|p| p.trim().to_owned());
+    let parent = query.parent.as_deref().map(|p| trim_blanks(p).to_owned());
     let causes = state
         .with_conn(move |conn| {
             if let Some(parent) = parent.as_deref().filter(|p| !p.is_empty())

@@ -4,6 +4,7 @@ use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::domain::text::trim_blanks;
 use crate::errors::Code;
 use crate::http::AppState;
 use crate::http::pagination::Items;
@@ -111,7 +112,7 @@ pub async fn list_courts(
 ) -> Result<web::Json<Items<CourtSummary>>, ApiError> {
     let query = query.into_inner();
     let mut errors = Vec::new();
-    let text = query.q.as_deref().map(trim_search).unwrap_or_default();
+    let text = query.q.as_deref().map(trim_blanks).unwrap_or_default();
     if text.chars().count() > MAX_QUERY_CHARS {
         errors.push(FieldError {
             field: "q".into(),
@@ -137,7 +138,7 @@ pub async fn list_courts(
 
     let text = text.to_owned();
     let level = level.map(str::to_owned);
-    let parent = query.parent.as_deref().map(trim_search).map(str::to_owned);
+    let parent = query.parent.as_deref().map(trim_blanks).map(str::to_owned);
     let courts = state
         .with_conn(move |conn| {
             let filter = CourtFilter {
@@ -172,7 +173,7 @@ pub async fn get_court(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<web::Json<CourtDetail>, ApiError> {
-    let code = trim_search(&code).to_owned();
+    let code = trim_blanks(&code).to_owned();
     let detail = state
         .with_conn(move |conn| {
             let Some(court) = reference::find_court(conn, &code)? else {
@@ -207,9 +208,4 @@ pub async fn get_court(
         })
         .await?;
     Ok(web::Json(detail))
-}
-
-/// Trims whitespace, including the ideographic space people type with Chinese input.
-fn trim_search(text: &str) -> &str {
-    text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}')
 }
