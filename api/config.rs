@@ -36,6 +36,25 @@ pub struct Config {
     /// `EFILING_MIGRATE_ON_START`: run migrations and load reference data at start
     /// (default true in development, i.e. when the embedded cluster is used).
     pub migrate_on_start: Option<bool>,
+    /// `EFILING_TOKEN_SECRET`: key (at least 32 bytes) signing access tokens and hashing
+    /// one-time codes; every instance must share it. Unset: a random key per process.
+    pub token_secret: Option<String>,
+    /// `EFILING_TOKEN_KEY_ID`: key id written into access tokens, changed when rotating.
+    pub token_key_id: String,
+    /// `EFILING_ACCESS_TOKEN_TTL_SECONDS`: lifetime of access tokens.
+    pub access_token_ttl_seconds: i64,
+    /// `EFILING_REFRESH_TOKEN_TTL_DAYS`: lifetime of refresh tokens.
+    pub refresh_token_ttl_days: i64,
+    /// `EFILING_TRUST_FORWARDED_FOR`: take the client address from `X-Forwarded-For`
+    /// (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// `EFILING_LOGIN_SLOWDOWN_MS`: extra wait per failed login beyond the first few, before
+    /// the lock.
+    pub login_slowdown: Duration,
+    /// `EFILING_RUN_JOBS`: run the background jobs in this instance.
+    pub run_jobs: bool,
+    /// `EFILING_JOB_INTERVAL_MS`: pause between rounds of background work.
+    pub job_interval: Duration,
 }
 
 /// How log lines are written.
@@ -68,6 +87,23 @@ impl Config {
                 None => None,
                 Some(v) => Some(parse_bool(&v).context("EFILING_MIGRATE_ON_START")?),
             },
+            token_secret: match var("EFILING_TOKEN_SECRET").filter(|v| !v.is_empty()) {
+                Some(secret) if secret.len() < 32 => {
+                    bail!("EFILING_TOKEN_SECRET must be at least 32 bytes long")
+                }
+                other => other,
+            },
+            token_key_id: var("EFILING_TOKEN_KEY_ID").unwrap_or_else(|| "k1".into()),
+            access_token_ttl_seconds: positive("EFILING_ACCESS_TOKEN_TTL_SECONDS", "900")?,
+            refresh_token_ttl_days: positive("EFILING_REFRESH_TOKEN_TTL_DAYS", "30")?,
+            trust_forwarded_for: parse_bool(
+                &var("EFILING_TRUST_FORWARDED_FOR").unwrap_or_else(|| "false".into()),
+            )
+            .context("EFILING_TRUST_FORWARDED_FOR")?,
+            login_slowdown: Duration::from_millis(parse_var("EFILING_LOGIN_SLOWDOWN_MS", "1000")?),
+            run_jobs: parse_bool(&var("EFILING_RUN_JOBS").unwrap_or_else(|| "true".into()))
+                .context("EFILING_RUN_JOBS")?,
+            job_interval: Duration::from_millis(parse_var("EFILING_JOB_INTERVAL_MS", "1000")?),
         })
     }
 
@@ -85,6 +121,14 @@ impl Config {
             json_limit_bytes: 1 << 20,
             log_format: LogFormat::Json,
             migrate_on_start: Some(false),
+            token_secret: None,
+            token_key_id: "k1".into(),
+            access_token_ttl_seconds: 900,
+            refresh_token_ttl_days: 30,
+            trust_forwarded_for: false,
+            login_slowdown: Duration::ZERO,
+            run_jobs: false,
+            job_interval: Duration::from_millis(100),
         }
     }
 }
@@ -102,6 +146,14 @@ where
     raw.trim()
         .parse()
         .map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}"))
+}
+
+fn positive(name: &str, default: &str) -> anyhow::Result<i64> {
+    let value: i64 = parse_var(name, default)?;
+    if value <= 0 {
+        bail!("{name} must be positive, not {value}");
+    }
+    Ok(value)
 }
 
 fn parse_bool(value: &str) -> anyhow::Result<bool> {

@@ -89,6 +89,133 @@ macro_rules! error_codes {
     };
 }
 
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Where the field is, as a JSON-pointer-like dotted path (`parties.0.id_number`).
+    pub field: String,
+    pub code: Code,
+    /// A specific message replacing the code's standard one (e.g. a parser's own words).
+    pub message: Option<String>,
+}
+
+impl FieldError {
+    /// A field error with the code's standard message.
+    pub fn new(field: impl Into<String>, code: Code) -> FieldError {
+        FieldError {
+            field: field.into(),
+            code,
+            message: None,
+        }
+    }
+}
+
+/// An error answered to the client.
+pub struct ApiError {
+    pub(crate) code: Code,
+    pub(crate) errors: Vec<FieldError>,
+    /// A specific explanation replacing the code's standard message, in both languages.
+    pub(crate) detail: Option<(String, String)>,
+    /// What went wrong inside; logged, never sent.
+    pub(crate) cause: Option<anyhow::Error>,
+    /// Seconds after which a retry may succeed, sent as `Retry-After`.
+    pub(crate) retry_after: Option<u64>,
+}
+
+impl ApiError {
+    /// An error with a code and its standard message.
+    pub fn new(code: Code) -> ApiError {
+        ApiError {
+            code,
+            errors: Vec::new(),
+            detail: None,
+            cause: None,
+            retry_after: None,
+        }
+    }
+
+    /// A `validation.failed` error listing the invalid fields.
+    pub fn validation(errors: Vec<FieldError>) -> ApiError {
+        ApiError {
+            errors,
+            ..ApiError::new(Code::ValidationFailed)
+        }
+    }
+
+    /// A `validation.failed` error for a single field.
+    pub fn field(field: impl Into<String>, code: Code) -> ApiError {
+        ApiError::validation(vec![FieldError {
+            field: field.into(),
+            code,
+            message: None,
+        }])
+    }
+
+    /// Replaces the standard message with a specific one (Chinese, English).
+    pub fn with_detail(mut self, zh: impl Into<String>, en: impl Into<String>) -> ApiError {
+        self.detail = Some((zh.into(), en.into()));
+        self
+    }
+
+    /// Tells the client when a retry may succeed.
+    pub fn with_retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// A 500 whose cause is logged but never shown.
+    pub fn internal(cause: impl Into<anyhow::Error>) -> ApiError {
+        ApiError {
+            cause: Some(cause.into()),
+            ..ApiError::new(Code::Internal)
+        }
+    }
+
+    /// A 503 (the database is unreachable, say); the cause is logged.
+    pub fn unavailable(cause: impl Into<anyhow::Error>) -> ApiError {
+        ApiError {
+            cause: Some(cause.into()),
+            ..ApiError::new(Code::Unavailable)
+        }
+    }
+
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("code", &self.code.as_str())
+            .field("errors", &self.errors)
+            .field("cause", &self.cause.as_ref().map(|c| format!("{c:#}")))
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code.as_str())
+    }
+}
+
+impl From<Code> for ApiError {
+    fn from(code: Code) -> ApiError {
+        ApiError::new(code)
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> ApiError {
+        ApiError::internal(error)
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -151,6 +278,107 @@ error_codes! {
         "没有这个案由。", "There is no such cause of action.";
     QueryTooLong = "query.too_long", 422,
         "搜索词过长（最多 50 个字）。", "The search text is too long (at most 50 characters).";
+
+    // --- Authentication and sessions ---------------------------------------------------
+    AuthMissing = "auth.missing", 401,
+        "请先登录。", "Authentication is required.";
+    AuthInvalidToken = "auth.invalid_token", 401,
+        "登录凭证无效，请重新登录。", "The access token is invalid; log in again.";
+    AuthTokenExpired = "auth.token_expired", 401,
+        "登录已过期，请刷新或重新登录。", "The access token has expired; refresh it or log in again.";
+    AuthSessionEnded = "auth.session_ended", 401,
+        "该登录会话已结束，请重新登录。", "This session has ended; log in again.";
+    AuthForbidden = "auth.forbidden", 403,
+        "您的账号无权进行此操作。", "Your account may not do this.";
+    AuthServiceClientRequired = "auth.service_client_required", 401,
+        "该接口仅供对接系统使用，请使用对接系统的凭证。",
+        "This endpoint is for integration clients; use the client's credentials.";
+    AuthScopeMissing = "auth.scope_missing", 403,
+        "对接系统没有此项权限。", "The integration client lacks the scope for this.";
+    PasswordChangeRequired = "account.password_change_required", 403,
+        "您正在使用初始密码，请先修改密码。", "You are using a default password; change it first.";
+    SessionInvalidCredentials = "session.invalid_credentials", 401,
+        "账号或密码错误。", "The login or password is wrong.";
+    SessionLocked = "session.locked", 429,
+        "登录失败次数过多，请稍后再试。", "Too many failed logins; try again later.";
+    SessionRegistrationPending = "session.registration_pending", 403,
+        "您的注册信息正在审核，审核通过后会短信通知您。",
+        "Your registration is still being verified; you will be told by SMS.";
+    SessionRegistrationFailed = "session.registration_failed", 403,
+        "您的注册未通过审核，请核对姓名和身份证号后重新注册。",
+        "Your registration was not verified; check your name and ID number and register again.";
+    SessionAccountDisabled = "session.account_disabled", 403,
+        "该账号已停用，请联系法院。", "This account is disabled; contact the court.";
+    RefreshInvalid = "session.refresh_invalid", 401,
+        "刷新凭证无效或已过期，请重新登录。", "The refresh token is invalid or expired; log in again.";
+    RefreshReused = "session.refresh_reused", 401,
+        "刷新凭证已被使用过，为安全起见该登录已被注销，请重新登录。",
+        "The refresh token was already used; the session was ended for safety. Log in again.";
+    RateLimited = "rate_limited", 429,
+        "操作过于频繁，请稍后再试。", "Too many requests; try again later.";
+
+    // --- Accounts and registrations ---------------------------------------------------
+    RegistrationIdNumberTaken = "registration.id_number_taken", 409,
+        "该身份证号已注册，请直接登录；忘记密码可通过短信重置。",
+        "This ID number is already registered; log in, or reset the password by SMS.";
+    RegistrationPending = "registration.pending", 409,
+        "该身份证号的注册正在审核中，请等待短信通知。",
+        "A registration with this ID number is being verified; wait for the SMS.";
+    RegistrationLicenceTaken = "registration.licence_number_taken", 409,
+        "该执业证号已注册，请直接登录。", "This licence number is already registered; log in.";
+    RegistrationUpgradePasswordMismatch = "registration.upgrade_password_mismatch", 409,
+        "该身份证号已有当事人账号，请输入该账号的密码以升级为律师账号。",
+        "This ID number has a party account; enter its password to upgrade it to a lawyer account.";
+    RegistrationNotFound = "registration.not_found", 404,
+        "没有这个注册申请。", "There is no such registration.";
+    PhoneTaken = "phone.taken", 409,
+        "手机号码已存在，已被其他账号绑定。", "The phone number already exists on another account.";
+    NameUnnamed = "name.unnamed", 422,
+        "无名氏不能注册账号，请填写真实姓名。", "An unnamed person cannot register; enter the real name.";
+    AccountNotFound = "account.not_found", 404,
+        "没有这个账号。", "There is no such account.";
+    LoginTaken = "account.login_taken", 409,
+        "该登录名已被使用。", "This login name is taken.";
+    LoginInvalid = "login.invalid", 422,
+        "登录名应为 3 到 64 个字母、数字、点、横线或下划线。",
+        "A login name is 3 to 64 letters, digits, dots, hyphens or underscores.";
+    FieldRequired = "field.required", 422,
+        "此项必填。", "This field is required.";
+    TextTooLong = "text.too_long", 422,
+        "内容过长。", "The text is too long.";
+    DateInvalid = "date.invalid", 422,
+        "日期格式应为 YYYY-MM-DD。", "A date must be written YYYY-MM-DD.";
+    DateInFuture = "date.in_future", 422,
+        "日期不能晚于今天。", "The date cannot be later than today.";
+    EmailInvalid = "email.invalid", 422,
+        "电子邮箱格式不正确。", "The e-mail address is not valid.";
+    RoleInvalid = "role.invalid", 422,
+        "角色应为 judge 或 admin。", "The role must be judge or admin.";
+    ReasonRequired = "reason.required", 422,
+        "请填写原因。", "A reason is required.";
+
+    // --- Passwords and one-time codes --------------------------------------------------
+    PasswordRequired = "password.required", 422,
+        "请输入密码。", "A password is required.";
+    PasswordTooShort = "password.too_short", 422,
+        "密码至少 8 位。", "The password must have at least 8 characters.";
+    PasswordTooLong = "password.too_long", 422,
+        "密码最多 128 位。", "The password may have at most 128 characters.";
+    PasswordTooSimple = "password.too_simple", 422,
+        "密码需包含字母、数字、符号中的至少两种。",
+        "The password must mix at least two of letters, digits and symbols.";
+    PasswordInvalidCharacters = "password.invalid_characters", 422,
+        "密码不能包含控制字符。", "The password may not contain control characters.";
+    PasswordIsDefault = "password.is_default", 422,
+        "不能使用身份证号后 8 位作为密码。",
+        "The last eight characters of the ID number cannot be the password.";
+    PasswordCurrentWrong = "password.current_wrong", 422,
+        "当前密码不正确。", "The current password is wrong.";
+    CodeInvalid = "code.invalid", 422,
+        "验证码错误或已失效，请重新获取。", "The code is wrong or no longer valid; request a new one.";
+    PhoneCodeRequired = "phone.code_required", 422,
+        "更换手机号需要填写发送到新手机号的验证码。",
+        "Changing the phone needs the code sent to the new phone.";
 
     // --- Domain primitives -------------------------------------------------------------
     // (kept together; each primitive's codes share its prefix)

@@ -5,10 +5,14 @@
 //! `integrations` hold the outside systems and `jobs` the background work. `server` wires
 //! them together for the command line.
 
+pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod errors;
 pub mod http;
+pub mod integrations;
+pub mod jobs;
 pub mod logging;
 pub mod server;
+pub mod services;
 pub mod store;

@@ -113,7 +113,14 @@ async fn serve_with(config: &Config, database_url: &str) -> anyhow::Result<()> {
     }
     let pool: DbPool = store::connect(database_url, config.db_pool_size, config.db_timeout)?;
     let metrics = actix_web::web::Data::new(Metrics::new()?);
-    let state = AppState::new(pool, config.clone());
+    if config.token_secret.is_none() {
+        tracing::warn!("EFILING_TOKEN_SECRET is unset: sessions end when this process stops");
+    }
+    let integrations = crate::integrations::Integrations::from_env()?;
+    let state = AppState::new(pool, config.clone())?.with_integrations(integrations);
+    if config.run_jobs {
+        crate::jobs::spawn(state.clone(), config.job_interval);
+    }
 
     let mut server = actix_web::HttpServer::new(move || http::app(state.clone(), metrics.clone()));
     if config.workers > 0 {

@@ -2,6 +2,7 @@
 //! numbers, money, filing kinds and the court hierarchy. Everything here is deterministic
 //! given its inputs (the current date is passed in), so it is tested exhaustively here.
 
+pub mod calendar;
 pub mod case_number;
 pub mod credit_code;
 pub mod kinds;
@@ -10,4 +11,5 @@ pub mod money;
 pub mod name;
 pub mod phone;
 pub mod resident_id;
+pub mod sms;
 pub mod text;

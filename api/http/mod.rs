@@ -1,5 +1,6 @@
 //! The HTTP layer: the application, its middleware, and one module per resource.
 
+pub mod auth;
 pub mod health;
 pub mod idempotency;
 pub mod metrics;
@@ -20,7 +21,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use self::metrics::Metrics;
 use self::problem::ApiError;
+use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
+use crate::integrations::Integrations;
 use crate::store::DbPool;
 
 /// What every request handler shares.
@@ -28,13 +31,38 @@ use crate::store::DbPool;
 pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
+    pub tokens: Arc<TokenKeys>,
+    /// The outside systems (simulated unless configured otherwise).
+    pub integrations: Integrations,
 }
 
 impl AppState {
-    pub fn new(pool: DbPool, config: Config) -> AppState {
-        AppState {
+    /// State over `pool`; token keys come from the configured secret, or are random for
+    /// this process when none is configured.
+    pub fn new(pool: DbPool, config: Config) -> anyhow::Result<AppState> {
+        let refresh_ttl = config.refresh_token_ttl_days * 86_400;
+        let tokens = match &config.token_secret {
+            Some(secret) => TokenKeys::new(
+                &config.token_key_id,
+                secret.as_bytes(),
+                config.access_token_ttl_seconds,
+                refresh_ttl,
+            )?,
+            None => TokenKeys::random(config.access_token_ttl_seconds, refresh_ttl),
+        };
+        Ok(AppState {
             pool,
             config: Arc::new(config),
+            tokens: Arc::new(tokens),
+            integrations: Integrations::simulated(),
+        })
+    }
+
+    /// The same state talking to other outside systems.
+    pub fn with_integrations(self, integrations: Integrations) -> AppState {
+        AppState {
+            integrations,
+            ..self
         }
     }
 
@@ -81,13 +109,35 @@ clients retry honour an `Idempotency-Key` header.",
         license(name = "Proprietary")
     ),
     servers((url = "/", description = "This server")),
+    modifiers(&BearerSecurity),
     tags(
         (name = "reference", description = "Courts, causes of action and filing kinds."),
+        (name = "registrations", description = "Registering parties and lawyers."),
+        (name = "sessions", description = "Logging in and out."),
+        (name = "accounts", description = "The caller's own account."),
+        (name = "password-resets", description = "Resetting a forgotten password by SMS."),
+        (name = "administration", description = "Staff accounts, support and the SMS log."),
+        (name = "integrations", description = "Endpoints for integration clients (mini program)."),
         (name = "operations", description = "Health, readiness and metrics.")
     ),
     components(schemas(problem::Problem, problem::ProblemField))
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme: a person's access token, or an integration
+/// client's key (`<client id>.<secret>`).
+struct BearerSecurity;
+
+impl utoipa::Modify for BearerSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
 
 /// Builds the application: routes, middleware and documentation.
 pub fn app(

@@ -5,8 +5,6 @@
 //! same shape by [`render_problems`], which also picks the language and logs the cause of a
 //! 500 once, with the request id, while the body says nothing about it.
 
-use std::fmt;
-
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -18,89 +16,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::request_id::RequestId;
+pub use crate::errors::{ApiError, FieldError};
 use crate::errors::{Code, Lang};
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// One invalid field of a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    /// Where the field is, as a JSON-pointer-like dotted path (`parties.0.id_number`).
-    pub field: String,
-    pub code: Code,
-    /// A specific message replacing the code's standard one (e.g. a parser's own words).
-    pub message: Option<String>,
-}
-
-/// An error answered to the client.
-pub struct ApiError {
-    code: Code,
-    errors: Vec<FieldError>,
-    /// A specific explanation replacing the code's standard message, in both languages.
-    detail: Option<(String, String)>,
-    /// What went wrong inside; logged, never sent.
-    cause: Option<anyhow::Error>,
-}
-
 impl ApiError {
-    /// An error with a code and its standard message.
-    pub fn new(code: Code) -> ApiError {
-        ApiError {
-            code,
-            errors: Vec::new(),
-            detail: None,
-            cause: None,
-        }
-    }
-
-    /// A `validation.failed` error listing the invalid fields.
-    pub fn validation(errors: Vec<FieldError>) -> ApiError {
-        ApiError {
-            errors,
-            ..ApiError::new(Code::ValidationFailed)
-        }
-    }
-
-    /// A `validation.failed` error for a single field.
-    pub fn field(field: impl Into<String>, code: Code) -> ApiError {
-        ApiError::validation(vec![FieldError {
-            field: field.into(),
-            code,
-            message: None,
-        }])
-    }
-
-    /// Replaces the standard message with a specific one (Chinese, English).
-    pub fn with_detail(mut self, zh: impl Into<String>, en: impl Into<String>) -> ApiError {
-        self.detail = Some((zh.into(), en.into()));
-        self
-    }
-
-    /// A 500 whose cause is logged but never shown.
-    pub fn internal(cause: impl Into<anyhow::Error>) -> ApiError {
-        ApiError {
-            cause: Some(cause.into()),
-            ..ApiError::new(Code::Internal)
-        }
-    }
-
-    /// A 503 (the database is unreachable, say); the cause is logged.
-    pub fn unavailable(cause: impl Into<anyhow::Error>) -> ApiError {
-        ApiError {
-            cause: Some(cause.into()),
-            ..ApiError::new(Code::Unavailable)
-        }
-    }
-
-    pub fn code(&self) -> Code {
-        self.code
-    }
-
-    pub fn field_errors(&self) -> &[FieldError] {
-        &self.errors
-    }
-
     fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
@@ -134,34 +56,6 @@ impl ApiError {
                 })
                 .collect(),
         }
-    }
-}
-
-impl fmt::Debug for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiError")
-            .field("code", &self.code.as_str())
-            .field("errors", &self.errors)
-            .field("cause", &self.cause.as_ref().map(|c| format!("{c:#}")))
-            .finish()
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code.as_str())
-    }
-}
-
-impl From<Code> for ApiError {
-    fn from(code: Code) -> ApiError {
-        ApiError::new(code)
-    }
-}
-
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> ApiError {
-        ApiError::internal(error)
     }
 }
 
@@ -316,6 +210,7 @@ pub async fn render_problems(
         .response()
         .error()
         .and_then(|e| e.as_error::<ApiError>());
+    let retry_after = api_error.and_then(|e| e.retry_after);
     let problem = match api_error {
         Some(error) => {
             log_server_error(error);
@@ -346,6 +241,9 @@ pub async fn render_problems(
         HeaderValue::from_static(lang.tag()),
     );
     headers.remove(header::CONTENT_LENGTH);
+    if let Some(seconds) = retry_after {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
     let response = response.set_body(BoxBody::new(body));
     Ok(ServiceResponse::new(req, response).map_into_right_body())
 }

@@ -44,6 +44,36 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// A person's account.
+    pub fn account(id: uuid::Uuid) -> Actor {
+        Actor {
+            kind: ActorKind::Account,
+            id: Some(id.to_string()),
+            client: None,
+            request_id: None,
+        }
+    }
+
+    /// An integration client.
+    pub fn service(name: &str) -> Actor {
+        Actor {
+            kind: ActorKind::Service,
+            id: Some(name.to_owned()),
+            client: None,
+            request_id: None,
+        }
+    }
+
+    /// Someone without an account (a registrant, say).
+    pub fn anonymous() -> Actor {
+        Actor {
+            kind: ActorKind::Anonymous,
+            id: None,
+            client: None,
+            request_id: None,
+        }
+    }
+
     /// A background job of this service.
     pub fn system(job: &str) -> Actor {
         Actor {

@@ -1,12 +1,18 @@
 //! Persistence: the connection pool, migrations, reference data and the queries of each
 //! aggregate. Query functions take `&mut PgConnection`, so the caller owns the transaction.
 
+pub mod accounts;
 pub mod audit;
+pub mod clients;
 pub mod cluster;
+pub mod codes;
 pub mod idempotency;
 pub mod reference;
 pub mod reference_data;
+pub mod registrations;
 pub mod schema;
+pub mod sessions;
+pub mod sms;
 
 use std::time::Duration;
 

@@ -1,6 +1,42 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    /// People who use the platform. Login is by ID number, licence number (lawyers, legal workers) or login name (judges, administrators).
+    accounts (id) {
+        /// Account id.
+        id -> Uuid,
+        /// party, lawyer, legal_worker, judge or admin.
+        role -> Text,
+        /// pending_verification until the registry confirms the person, then active; verification_failed (may register again) or disabled.
+        status -> Text,
+        /// Name as verified (or as provisioned, for staff).
+        name -> Text,
+        /// Mainland resident ID number, upper-case; NULL only for staff accounts.
+        id_number -> Nullable<Text>,
+        /// Practice licence number of a lawyer or legal worker; also a login name.
+        licence_number -> Nullable<Text>,
+        /// Login name of a judge or administrator.
+        login -> Nullable<Text>,
+        /// Bound mobile phone, canonical 11 digits; notifications go here. NULL: no SMS.
+        phone -> Nullable<Text>,
+        /// A landline from an imported record; it cannot receive SMS.
+        landline -> Nullable<Text>,
+        /// Contact e-mail address, optional.
+        email -> Nullable<Text>,
+        /// Argon2id hash in PHC string format.
+        password_hash -> Text,
+        /// True while the account holds a default or administrator-set password; nothing else is allowed until it is changed.
+        must_change_password -> Bool,
+        /// The court a judge belongs to.
+        court_code -> Nullable<Text>,
+        /// When the account was created.
+        created_at -> Timestamptz,
+        /// When the account last changed.
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     /// Every state change: who, when, what, from which client. Written in the transaction of the change.
     audit_events (id) {
         /// Sequence number.
@@ -137,6 +173,102 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The registry facts of a lawyer account, as verified.
+    lawyer_profiles (account_id) {
+        /// The lawyer's account.
+        account_id -> Uuid,
+        /// Gender as in the lawyer registry.
+        gender -> Text,
+        /// Ethnicity as in the lawyer registry.
+        ethnicity -> Text,
+        /// Date the practice licence was issued.
+        licence_date -> Date,
+        /// Qualification certificate number.
+        qualification_number -> Text,
+        /// Date of the qualification certificate.
+        qualification_date -> Date,
+        /// Date the lawyer started practising.
+        practice_start_date -> Date,
+        /// The law firm.
+        law_firm -> Text,
+    }
+}
+
+diesel::table! {
+    /// Each pull of legal-worker records from the justice department and what it changed.
+    legal_worker_sync_runs (id) {
+        /// Run id.
+        id -> Uuid,
+        /// Start time.
+        started_at -> Timestamptz,
+        /// End time; NULL while running or after a crash.
+        finished_at -> Nullable<Timestamptz>,
+        /// schedule or the administrator who ran it.
+        trigger -> Text,
+        /// Records the justice department returned.
+        records_seen -> Int4,
+        /// Party accounts converted to legal workers.
+        converted -> Int4,
+        /// What changed, one entry per account (ID numbers masked).
+        details -> Jsonb,
+        /// Why the run failed, if it did.
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Failed logins per login name and per client address, to slow down and lock password guessing.
+    login_throttle (key) {
+        /// login:<login name> or address:<client address>.
+        key -> Text,
+        /// Failures in the current window.
+        failures -> Int4,
+        /// Start of the counting window.
+        window_started_at -> Timestamptz,
+        /// No login is tried before this time.
+        locked_until -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    /// Mini-program identities bound to accounts after face verification.
+    mini_program_bindings (openid) {
+        /// The mini program's identity of the user.
+        openid -> Text,
+        /// The bound account.
+        account_id -> Uuid,
+        /// The integration client that bound it.
+        client_id -> Uuid,
+        /// When it was bound.
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// SMS codes for password resets and phone changes, stored hashed.
+    one_time_codes (id) {
+        /// Code id.
+        id -> Uuid,
+        /// The account the code is for.
+        account_id -> Uuid,
+        /// password_reset or phone_change.
+        purpose -> Text,
+        /// The phone the code was sent to (the new phone, for a phone change).
+        phone -> Text,
+        /// Keyed hash of the six-digit code.
+        code_hash -> Bytea,
+        /// Wrong tries so far; the code dies after five.
+        attempts -> Int4,
+        /// When it was sent.
+        created_at -> Timestamptz,
+        /// Ten minutes after it was sent.
+        expires_at -> Timestamptz,
+        /// When it was used.
+        consumed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     /// Charges a victim may prosecute privately (刑事自诉).
     private_prosecution_charges (id) {
         /// Row number in the source list.
@@ -161,6 +293,52 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Refresh tokens, stored hashed; each may be used once.
+    refresh_tokens (id) {
+        /// Token id.
+        id -> Uuid,
+        /// The session it belongs to.
+        family_id -> Uuid,
+        /// SHA-256 of the token; the token itself is never stored.
+        token_hash -> Bytea,
+        /// When it was issued.
+        created_at -> Timestamptz,
+        /// When it stops working.
+        expires_at -> Timestamptz,
+        /// When it was exchanged; using it again revokes the session.
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    /// Each attempt to register, verified asynchronously against the citizen or lawyer registry.
+    registrations (id) {
+        /// Registration id, returned to the registrant.
+        id -> Uuid,
+        /// The account it creates or upgrades.
+        account_id -> Uuid,
+        /// party (citizen registry) or lawyer (lawyer registry).
+        kind -> Text,
+        /// pending_verification, verified or failed.
+        status -> Text,
+        /// The facts submitted for verification (never the password).
+        submitted -> Jsonb,
+        /// The registry's reason: id_cancelled, details_changed, special_status, name_mismatch, not_found, fields_differ, not_yet_in_registry. Shown to administrators only.
+        failure_reason -> Nullable<Text>,
+        /// For lawyers: the fields that differ from the registry.
+        differing_fields -> Array<Nullable<Text>>,
+        /// Calls made to the registry so far.
+        attempts -> Int4,
+        /// When the verification job may call the registry (again).
+        next_attempt_at -> Timestamptz,
+        /// When the registration was submitted.
+        created_at -> Timestamptz,
+        /// When the registry's answer was applied.
+        decided_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     /// Court codes used in older case numbers that no longer exist, with the court that took over.
     retired_court_codes (old_code) {
         /// The retired court code, e.g. 鲁0181.
@@ -176,14 +354,106 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Integration clients (mini-program backend, trial system, …) with their own credentials and scopes.
+    service_clients (id) {
+        /// Client id, the first part of its key.
+        id -> Uuid,
+        /// Human name, e.g. mini-program.
+        name -> Text,
+        /// SHA-256 of the client secret (a random 256-bit value).
+        secret_hash -> Bytea,
+        /// What the client may do, e.g. mini_program.
+        scopes -> Array<Nullable<Text>>,
+        /// When the client was created.
+        created_at -> Timestamptz,
+        /// When the client was disabled; its key stops working.
+        disabled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    /// A login and every refresh token rotated from it; revoking the family ends the session.
+    session_families (id) {
+        /// Session id, carried in access tokens as sid.
+        id -> Uuid,
+        /// The account logged in.
+        account_id -> Uuid,
+        /// How the session was opened: password, mini_program, ….
+        client -> Nullable<Text>,
+        /// Login time.
+        created_at -> Timestamptz,
+        /// When the session ended (logout, refresh-token reuse, password change).
+        revoked_at -> Nullable<Timestamptz>,
+        /// Why it ended.
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// The SMS outbox: written in the transaction of the change it reports, delivered by a job.
+    sms_messages (id) {
+        /// Message id.
+        id -> Int8,
+        /// The account told; NULL for messages to a phone not yet bound.
+        account_id -> Nullable<Uuid>,
+        /// Destination; NULL when the account has no phone (status not_sent).
+        phone -> Nullable<Text>,
+        /// The event template, e.g. registration_verified.
+        template -> Text,
+        /// The text as sent (one-time codes included, so only administrators may read it).
+        body -> Text,
+        /// pending, sent, failed (gave up) or not_sent (no mobile phone).
+        status -> Text,
+        /// Why it was not sent, e.g. no_phone.
+        not_sent_reason -> Nullable<Text>,
+        /// Delivery attempts so far.
+        attempts -> Int4,
+        /// When the job tries (again).
+        next_attempt_at -> Timestamptz,
+        /// The gateway's last error, for operators.
+        last_error -> Nullable<Text>,
+        /// The gateway's id for the message.
+        gateway_message_id -> Nullable<Text>,
+        /// From the gateway's delivery receipt: delivered, failed or unknown.
+        delivery_status -> Nullable<Text>,
+        /// Time of the delivery receipt.
+        delivered_at -> Nullable<Timestamptz>,
+        /// When the message was queued.
+        created_at -> Timestamptz,
+        /// When the gateway accepted it.
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(accounts -> courts (court_code));
+diesel::joinable!(lawyer_profiles -> accounts (account_id));
+diesel::joinable!(mini_program_bindings -> accounts (account_id));
+diesel::joinable!(mini_program_bindings -> service_clients (client_id));
+diesel::joinable!(one_time_codes -> accounts (account_id));
+diesel::joinable!(refresh_tokens -> session_families (family_id));
+diesel::joinable!(registrations -> accounts (account_id));
 diesel::joinable!(retired_court_codes -> courts (successor_code));
+diesel::joinable!(session_families -> accounts (account_id));
+diesel::joinable!(sms_messages -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
     audit_events,
     case_types,
     causes_of_action,
     courts,
     idempotency_keys,
+    lawyer_profiles,
+    legal_worker_sync_runs,
+    login_throttle,
+    mini_program_bindings,
+    one_time_codes,
     private_prosecution_charges,
+    refresh_tokens,
+    registrations,
     retired_court_codes,
+    service_clients,
+    session_families,
+    sms_messages,
 );

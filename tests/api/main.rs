@@ -1,6 +1,7 @@
 //! Integration tests: the service over real HTTP against real PostgreSQL, one database per
 //! test.
 
+mod accounts;
 mod audit;
 mod errors;
 mod idempotency;

@@ -21,10 +21,10 @@ async fn readiness_fails_with_503_when_the_database_is_unreachable() {
         .connection_timeout(std::time::Duration::from_millis(300))
         .build_unchecked(manager);
     let config = efiling::config::Config::for_database("postgres://127.0.0.1:1/x".into());
-    let state = efiling::http::AppState::new(pool.clone(), config);
+    let state = efiling::http::AppState::new(pool, config).unwrap();
     let metrics = actix_web::web::Data::new(efiling::http::metrics::Metrics::new().unwrap());
     let server_state = state.clone();
-    let app = TestApp::serve(TestDatabase::new(), pool, move || {
+    let app = TestApp::serve(TestDatabase::new(), state, move || {
         efiling::http::app(server_state.clone(), metrics.clone())
     });
 

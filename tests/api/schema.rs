@@ -165,6 +165,7 @@ fn schema_rs_matches_the_migrated_database() {
         "uuid" => "Uuid",
         "date" => "Date",
         "timestamptz" => "Timestamptz",
+        "_text" => "Array<Nullable<Text>>",
         other => panic!("map the column type {other}"),
     };
     let actual: BTreeMap<_, _> = columns(&mut conn)

@@ -10,6 +10,7 @@ use actix_web::web;
 use efiling::config::Config;
 use efiling::http::metrics::Metrics;
 use efiling::http::{self, AppState};
+use efiling::integrations::Integrations;
 use efiling::store::{self, DbPool};
 use serde_json::Value;
 
@@ -20,6 +21,7 @@ pub struct TestApp {
     pub base_url: String,
     pub client: reqwest::Client,
     pub pool: DbPool,
+    pub state: AppState,
     handle: ServerHandle,
     // Dropped last: the database outlives the server that uses it.
     _database: TestDatabase,
@@ -36,24 +38,42 @@ impl TestApp {
         TestApp::spawn_probe(adjust, |_| {}).await
     }
 
+    /// Starts the full application talking to the given outside systems.
+    pub async fn spawn_with_integrations(integrations: Integrations) -> TestApp {
+        TestApp::start(|config| config, integrations, |_| {}).await
+    }
+
     /// Starts the full application plus test routes registered by `extra`.
     pub async fn spawn_probe<E>(adjust: impl FnOnce(Config) -> Config, extra: E) -> TestApp
+    where
+        E: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
+    {
+        TestApp::start(adjust, Integrations::simulated(), extra).await
+    }
+
+    async fn start<E>(
+        adjust: impl FnOnce(Config) -> Config,
+        integrations: Integrations,
+        extra: E,
+    ) -> TestApp
     where
         E: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
     {
         let db = TestDatabase::new();
         let config = adjust(Config::for_database(db.url().to_owned()));
         let pool = store::connect(db.url(), 4, Duration::from_secs(10)).expect("test pool");
-        let state = AppState::new(pool.clone(), config);
+        let state = AppState::new(pool.clone(), config)
+            .expect("application state")
+            .with_integrations(integrations);
         let metrics = web::Data::new(Metrics::new().expect("metrics"));
         let server_state = state.clone();
-        TestApp::serve(db, pool, move || {
+        TestApp::serve(db, state, move || {
             http::app_with(server_state.clone(), metrics.clone(), extra.clone())
         })
     }
 
     /// Starts a custom application (for probing shared mechanisms with test routes).
-    pub fn serve<F, A, B>(db: TestDatabase, pool: DbPool, factory: F) -> TestApp
+    pub fn serve<F, A, B>(db: TestDatabase, state: AppState, factory: F) -> TestApp
     where
         F: Fn() -> actix_web::App<A> + Send + Clone + 'static,
         A: actix_web::dev::ServiceFactory<
@@ -81,14 +101,60 @@ impl TestApp {
                 .timeout(Duration::from_secs(30))
                 .build()
                 .expect("HTTP client"),
-            pool,
+            pool: state.pool.clone(),
+            state,
             handle,
             _database: db,
         }
     }
 
+    /// Runs the background jobs until they find nothing more to do.
+    pub async fn run_jobs(&self) -> usize {
+        let state = self.state.clone();
+        web::block(move || efiling::jobs::run_until_idle(&state))
+            .await
+            .expect("blocking pool")
+            .expect("jobs")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// Sends `body` as JSON with `method` to `path`, with an optional bearer token; returns
+    /// the status and the JSON body (null when empty).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.expect("body");
+        let json = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).expect("a JSON body")
+        };
+        (status, json)
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+        self.send(reqwest::Method::POST, path, token, Some(body))
+            .await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        self.send(reqwest::Method::GET, path, token, None).await
     }
 
     /// GET `path` and return the status and JSON body.

@@ -1,0 +1,161 @@
+//! The text of every SMS the platform sends: one template per event, in Chinese, worded
+//! as the courts' own notices are where they have one.
+
+/// An event the account holder is told about by SMS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SmsTemplate {
+    /// A party registration was verified by the citizen registry.
+    RegistrationVerified,
+    /// A party registration was not verified (the reason is never told: it may be a
+    /// classified status).
+    RegistrationFailed,
+    /// A lawyer registration matched the lawyer registry.
+    LawyerRegistrationVerified { licence_number: String },
+    /// A lawyer registration differs from the registry in these fields (Chinese labels).
+    LawyerRegistrationMismatch { fields: Vec<&'static str> },
+    /// The lawyer is not (yet) in the registry.
+    LawyerNotInRegistry,
+    /// The mini program created an account with the default password.
+    MiniProgramAccountCreated,
+    /// The mini program found an existing account and bound it.
+    MiniProgramAlreadyRegistered { masked_id_number: String },
+    /// The justice department's records made the account a legal worker's.
+    LegalWorkerConverted { licence_number: String },
+    /// A code to reset the password.
+    PasswordResetCode { code: String },
+    /// A code confirming a new phone number.
+    PhoneChangeCode { code: String },
+    /// Staff reset the password.
+    PasswordResetByStaff,
+}
+
+/// How long one-time codes live, as told in their messages.
+pub const CODE_MINUTES: u32 = 10;
+
+impl SmsTemplate {
+    /// The template's name, stored with the message.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SmsTemplate::RegistrationVerified => "registration_verified",
+            SmsTemplate::RegistrationFailed => "registration_failed",
+            SmsTemplate::LawyerRegistrationVerified { .. } => "lawyer_registration_verified",
+            SmsTemplate::LawyerRegistrationMismatch { .. } => "lawyer_registration_mismatch",
+            SmsTemplate::LawyerNotInRegistry => "lawyer_not_in_registry",
+            SmsTemplate::MiniProgramAccountCreated => "mini_program_account_created",
+            SmsTemplate::MiniProgramAlreadyRegistered { .. } => "mini_program_already_registered",
+            SmsTemplate::LegalWorkerConverted { .. } => "legal_worker_converted",
+            SmsTemplate::PasswordResetCode { .. } => "password_reset_code",
+            SmsTemplate::PhoneChangeCode { .. } => "phone_change_code",
+            SmsTemplate::PasswordResetByStaff => "password_reset_by_staff",
+        }
+    }
+
+    /// The message text.
+    pub fn body(&self) -> String {
+        match self {
+            SmsTemplate::RegistrationVerified => {
+                "您的注册信息通过审核，请用身份证号作为用户名登录山东法院电子诉讼服务平台，祝您生活愉快！"
+                    .to_owned()
+            }
+            SmsTemplate::RegistrationFailed => {
+                "您的注册信息未通过审核，请核对姓名和身份证号后重新注册。".to_owned()
+            }
+            SmsTemplate::LawyerRegistrationVerified { licence_number } => format!(
+                "您的律师注册信息通过审核，请用执业证号{licence_number}（或身份证号）作为用户名登录。"
+            ),
+            SmsTemplate::LawyerRegistrationMismatch { fields } => format!(
+                "您的律师注册审核没有通过：{}与最高人民法院律师服务平台登记的信息不一致。请律所管理员核对后，从律师服务平台复制信息重新注册。",
+                fields.join("、")
+            ),
+            SmsTemplate::LawyerNotInRegistry => {
+                "您的律师注册审核没有通过：律师服务平台暂无您的信息。请律所管理员维护您的律师资料，12至24小时同步后再重新注册。"
+                    .to_owned()
+            }
+            SmsTemplate::MiniProgramAccountCreated => {
+                "您的注册信息通过审核，请用身份证作为用户名进行登录（密码是身份证后8位），祝您生活愉快！"
+                    .to_owned()
+            }
+            SmsTemplate::MiniProgramAlreadyRegistered { masked_id_number } => format!(
+                "您已注册过当事人信息，不要重复注册！祝您生活愉快！身份证号码为{masked_id_number}"
+            ),
+            SmsTemplate::LegalWorkerConverted { licence_number } => format!(
+                "你好,您在电子诉讼服务平台注册的账号已经由当事人角色更改为法律工作者角色，账号由身份证号改成法律工作者执业证号{licence_number}，密码不变。"
+            ),
+            SmsTemplate::PasswordResetCode { code } => format!(
+                "您正在重置山东法院电子诉讼服务平台的登录密码，验证码{code}，{CODE_MINUTES}分钟内有效。如非本人操作，请忽略本短信。"
+            ),
+            SmsTemplate::PhoneChangeCode { code } => format!(
+                "您正在将此号码绑定到山东法院电子诉讼服务平台账号，验证码{code}，{CODE_MINUTES}分钟内有效。如非本人操作，请忽略本短信。"
+            ),
+            SmsTemplate::PasswordResetByStaff => {
+                "工作人员已按您的申请重置了电子诉讼服务平台的登录密码，请登录后立即修改密码。".to_owned()
+            }
+        }
+    }
+}
+
+/// The Chinese label of a lawyer registration field, for messages.
+pub fn lawyer_field_label(field: &str) -> &'static str {
+    match field {
+        "name" => "律师姓名",
+        "gender" => "性别",
+        "ethnicity" => "民族",
+        "id_number" => "身份证号",
+        "licence_number" => "执业证号",
+        "licence_date" => "执业证取得日期",
+        "qualification_number" => "资格证号",
+        "qualification_date" => "资格证取得日期",
+        "practice_start_date" => "执业开始日期",
+        "phone" => "手机号码",
+        "law_firm" => "所属律所名称",
+        _ => "其他信息",
+    }
+}
+
+/// The ID number as the "already registered" message shows it: the first three digits,
+/// the rest hidden, as the courts' own message does (370XXXXX).
+pub fn mask_for_sms(id_number: &str) -> String {
+    let head: String = id_number.chars().take(3).collect();
+    format!("{head}XXXXX")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_appear_in_their_messages() {
+        let body = SmsTemplate::PasswordResetCode {
+            code: "042917".into(),
+        }
+        .body();
+        assert!(body.contains("042917") && body.contains("10分钟"), "{body}");
+    }
+
+    #[test]
+    fn a_mismatch_names_the_fields() {
+        let body = SmsTemplate::LawyerRegistrationMismatch {
+            fields: vec![lawyer_field_label("law_firm"), lawyer_field_label("phone")],
+        }
+        .body();
+        assert!(body.contains("所属律所名称、手机号码"), "{body}");
+    }
+
+    #[test]
+    fn the_already_registered_message_masks_the_id_number() {
+        let body = SmsTemplate::MiniProgramAlreadyRegistered {
+            masked_id_number: mask_for_sms("370102199001011234"),
+        }
+        .body();
+        assert!(body.ends_with("身份证号码为370XXXXX"), "{body}");
+        assert!(!body.contains("199001011234"));
+    }
+
+    #[test]
+    fn failure_messages_never_state_the_registry_reason() {
+        let body = SmsTemplate::RegistrationFailed.body();
+        for secret in ["注销", "涉密", "特殊", "变更"] {
+            assert!(!body.contains(secret), "{body}");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! What the platform does, step by step, shared by the HTTP handlers, the command line and
+//! the background jobs. Functions take the caller's connection (and so its transaction).
+
+pub mod registrations;
+pub mod sessions;

@@ -1,0 +1,11 @@
+DROP TABLE legal_worker_sync_runs;
+DROP TABLE mini_program_bindings;
+DROP TABLE service_clients;
+DROP TABLE sms_messages;
+DROP TABLE one_time_codes;
+DROP TABLE login_throttle;
+DROP TABLE refresh_tokens;
+DROP TABLE session_families;
+DROP TABLE registrations;
+DROP TABLE lawyer_profiles;
+DROP TABLE accounts;
