@@ -51,10 +51,16 @@ pub struct Config {
     /// `EFILING_LOGIN_SLOWDOWN_MS`: extra wait per failed login beyond the first few, before
     /// the lock.
     pub login_slowdown: Duration,
+    /// `EFILING_CORS_ALLOWED_ORIGINS`: origins (comma-separated, e.g.
+    /// `https://efiling.example.cn`) whose browser pages may call the API; empty: none.
+    pub cors_allowed_origins: Vec<String>,
     /// `EFILING_RUN_JOBS`: run the background jobs in this instance.
     pub run_jobs: bool,
     /// `EFILING_JOB_INTERVAL_MS`: pause between rounds of background work.
     pub job_interval: Duration,
+    /// `EFILING_LEGAL_WORKER_SYNC_HOURS`: the background jobs pull the justice department's
+    /// list of legal workers when the last pull started more than this many hours ago.
+    pub legal_worker_sync_hours: i64,
 }
 
 /// How log lines are written.
@@ -70,12 +76,17 @@ impl Config {
     pub fn from_env() -> anyhow::Result<Config> {
         Ok(Config {
             database_url: var("DATABASE_URL").filter(|v| !v.trim().is_empty()),
-            listen: parse_var("EFILING_LISTEN", "127.0.0.1:8080")?,
+            listen: parse_listen()?,
             data_dir: PathBuf::from(var("EFILING_DATA_DIR").unwrap_or_else(|| ".data".into())),
-            pg_bin: var("EFILING_PG_BIN").map(PathBuf::from),
+            pg_bin: var("EFILING_PG_BIN")
+                .filter(|v| !v.trim().is_empty())
+                .map(PathBuf::from),
             embedded_pg_port: parse_var("EFILING_PG_PORT", "54329")?,
-            db_pool_size: parse_var("EFILING_DB_POOL_SIZE", "16")?,
-            db_timeout: Duration::from_millis(parse_var("EFILING_DB_TIMEOUT_MS", "5000")?),
+            db_pool_size: u32::try_from(positive("EFILING_DB_POOL_SIZE", "16")?)
+                .context("EFILING_DB_POOL_SIZE is too large")?,
+            db_timeout: Duration::from_millis(
+                u64::try_from(positive("EFILING_DB_TIMEOUT_MS", "5000")?).unwrap_or(5000),
+            ),
             workers: parse_var("EFILING_WORKERS", "0")?,
             json_limit_bytes: parse_var("EFILING_JSON_LIMIT_BYTES", "1048576")?,
             log_format: match var("EFILING_LOG_FORMAT").as_deref().unwrap_or("json") {
@@ -101,9 +112,13 @@ impl Config {
             )
             .context("EFILING_TRUST_FORWARDED_FOR")?,
             login_slowdown: Duration::from_millis(parse_var("EFILING_LOGIN_SLOWDOWN_MS", "1000")?),
+            cors_allowed_origins: parse_origins(
+                &var("EFILING_CORS_ALLOWED_ORIGINS").unwrap_or_default(),
+            )?,
             run_jobs: parse_bool(&var("EFILING_RUN_JOBS").unwrap_or_else(|| "true".into()))
                 .context("EFILING_RUN_JOBS")?,
             job_interval: Duration::from_millis(parse_var("EFILING_JOB_INTERVAL_MS", "1000")?),
+            legal_worker_sync_hours: positive("EFILING_LEGAL_WORKER_SYNC_HOURS", "24")?,
         })
     }
 
@@ -127,8 +142,10 @@ impl Config {
             refresh_token_ttl_days: 30,
             trust_forwarded_for: false,
             login_slowdown: Duration::ZERO,
+            cors_allowed_origins: Vec::new(),
             run_jobs: false,
             job_interval: Duration::from_millis(100),
+            legal_worker_sync_hours: 24,
         }
     }
 }
@@ -146,6 +163,38 @@ where
     raw.trim()
         .parse()
         .map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}"))
+}
+
+/// The listen address: `host:port` with an IP address, or `localhost:port`.
+fn parse_listen() -> anyhow::Result<SocketAddr> {
+    let raw = var("EFILING_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let text = raw.trim();
+    let text = match text.strip_prefix("localhost:") {
+        Some(port) => format!("127.0.0.1:{port}"),
+        None => text.to_owned(),
+    };
+    text.parse().map_err(|_| {
+        anyhow::anyhow!("EFILING_LISTEN={raw:?} is not an address like 127.0.0.1:8080")
+    })
+}
+
+/// Origins like `https://host[:port]`, without a path.
+fn parse_origins(raw: &str) -> anyhow::Result<Vec<String>> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let rest = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            match rest {
+                Some(host) if !host.is_empty() && !host.contains('/') => Ok(origin.to_owned()),
+                _ => bail!(
+                    "EFILING_CORS_ALLOWED_ORIGINS: {origin:?} is not an origin like https://host"
+                ),
+            }
+        })
+        .collect()
 }
 
 fn positive(name: &str, default: &str) -> anyhow::Result<i64> {
@@ -167,6 +216,17 @@ fn parse_bool(value: &str) -> anyhow::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_are_scheme_and_host_only() {
+        assert_eq!(
+            parse_origins(" https://a.cn, http://localhost:3000 ,").unwrap(),
+            ["https://a.cn", "http://localhost:3000"]
+        );
+        assert!(parse_origins("a.cn").is_err());
+        assert!(parse_origins("https://a.cn/path").is_err());
+        assert!(parse_origins("").unwrap().is_empty());
+    }
 
     #[test]
     fn booleans_accept_the_usual_spellings() {

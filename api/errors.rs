@@ -111,7 +111,10 @@ impl FieldError {
 }
 
 /// An error answered to the client.
-pub struct ApiError {
+pub struct ApiError(Box<ErrorParts>);
+
+/// What an [`ApiError`] carries; boxed, so that results stay small on the happy path.
+pub struct ErrorParts {
     pub(crate) code: Code,
     pub(crate) errors: Vec<FieldError>,
     /// A specific explanation replacing the code's standard message, in both languages.
@@ -120,71 +123,81 @@ pub struct ApiError {
     pub(crate) cause: Option<anyhow::Error>,
     /// Seconds after which a retry may succeed, sent as `Retry-After`.
     pub(crate) retry_after: Option<u64>,
+    /// Extra machine-readable members of the problem document (e.g. a successor code).
+    pub(crate) extensions: Vec<(&'static str, serde_json::Value)>,
+}
+
+impl std::ops::Deref for ApiError {
+    type Target = ErrorParts;
+
+    fn deref(&self) -> &ErrorParts {
+        &self.0
+    }
 }
 
 impl ApiError {
     /// An error with a code and its standard message.
     pub fn new(code: Code) -> ApiError {
-        ApiError {
+        ApiError(Box::new(ErrorParts {
             code,
             errors: Vec::new(),
             detail: None,
             cause: None,
             retry_after: None,
-        }
+            extensions: Vec::new(),
+        }))
     }
 
     /// A `validation.failed` error listing the invalid fields.
     pub fn validation(errors: Vec<FieldError>) -> ApiError {
-        ApiError {
-            errors,
-            ..ApiError::new(Code::ValidationFailed)
-        }
+        let mut error = ApiError::new(Code::ValidationFailed);
+        error.0.errors = errors;
+        error
     }
 
     /// A `validation.failed` error for a single field.
     pub fn field(field: impl Into<String>, code: Code) -> ApiError {
-        ApiError::validation(vec![FieldError {
-            field: field.into(),
-            code,
-            message: None,
-        }])
+        ApiError::validation(vec![FieldError::new(field, code)])
     }
 
     /// Replaces the standard message with a specific one (Chinese, English).
     pub fn with_detail(mut self, zh: impl Into<String>, en: impl Into<String>) -> ApiError {
-        self.detail = Some((zh.into(), en.into()));
+        self.0.detail = Some((zh.into(), en.into()));
+        self
+    }
+
+    /// Adds a machine-readable member to the problem document.
+    pub fn with_extension(mut self, name: &'static str, value: serde_json::Value) -> ApiError {
+        self.0.extensions.push((name, value));
         self
     }
 
     /// Tells the client when a retry may succeed.
     pub fn with_retry_after(mut self, seconds: u64) -> ApiError {
-        self.retry_after = Some(seconds);
+        self.0.retry_after = Some(seconds);
         self
     }
 
     /// A 500 whose cause is logged but never shown.
     pub fn internal(cause: impl Into<anyhow::Error>) -> ApiError {
-        ApiError {
-            cause: Some(cause.into()),
-            ..ApiError::new(Code::Internal)
-        }
+        let mut error = ApiError::new(Code::Internal);
+        error.0.cause = Some(cause.into());
+        error
     }
 
     /// A 503 (the database is unreachable, say); the cause is logged.
     pub fn unavailable(cause: impl Into<anyhow::Error>) -> ApiError {
-        ApiError {
-            cause: Some(cause.into()),
-            ..ApiError::new(Code::Unavailable)
-        }
+        let mut error = ApiError::new(Code::Unavailable);
+        error.0.cause = Some(cause.into());
+        error
     }
 
     pub fn code(&self) -> Code {
-        self.code
+        self.0.code
     }
 
     pub fn field_errors(&self) -> &[FieldError] {
-        &self.errors
+        &self.0.errors
     }
 }
 
@@ -211,8 +224,21 @@ impl From<Code> for ApiError {
 }
 
 impl From<diesel::result::Error> for ApiError {
+    /// Most database errors are our fault (500). Two kinds are not: text the database cannot
+    /// store (a NUL character from the client), and a connection that broke (the database
+    /// is away: 503, like an empty pool).
     fn from(error: diesel::result::Error) -> ApiError {
-        ApiError::internal(error)
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &error {
+            Error::DatabaseError(_, info) if info.message().contains("invalid byte sequence") => {
+                ApiError::new(Code::TextInvalidCharacters)
+            }
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => ApiError::unavailable(error),
+            _ => ApiError::internal(error),
+        }
     }
 }
 
@@ -276,6 +302,12 @@ error_codes! {
         "案由目录应为 2025 或 2020。", "The list of causes of action must be 2025 or 2020.";
     CauseNotFound = "cause.not_found", 404,
         "没有这个案由。", "There is no such cause of action.";
+    CourtRetired = "court.retired", 404,
+        "该法院代字已停用，请使用接替它的法院代字。",
+        "This court code is retired; use its successor's code.";
+    TextInvalidCharacters = "text.invalid_characters", 422,
+        "内容含有不能保存的控制字符（如 NUL），请删除后重试。",
+        "The text contains control characters that cannot be stored (such as NUL).";
     QueryTooLong = "query.too_long", 422,
         "搜索词过长（最多 50 个字）。", "The search text is too long (at most 50 characters).";
 
@@ -482,4 +514,24 @@ error_codes! {
         "金额超出上限（1000 亿元）。", "The amount exceeds the maximum (100,000,000,000 yuan).";
     MoneyNegative = "money.negative", 422,
         "金额不能为负数。", "The amount cannot be negative.";
+
+    // --- Mini program and legal-worker sync ---
+    OpenidInvalid = "openid.invalid", 422,
+        "openid 应为 1 到 128 个字母、数字、横线或下划线。",
+        "An openid is 1 to 128 letters, digits, hyphens or underscores.";
+    MiniProgramOpenidBoundElsewhere = "mini_program.openid_bound_elsewhere", 409,
+        "该微信用户已绑定另一个身份证号的账号。",
+        "This mini-program user is already bound to the account of another ID number.";
+    MiniProgramAccountPending = "mini_program.account_pending", 409,
+        "该身份证号的注册正在审核中，审核通过后才能绑定，请等待短信通知。",
+        "The account of this ID number is still being verified; it can be bound once verified.";
+    MiniProgramAccountVerificationFailed = "mini_program.account_verification_failed", 409,
+        "该身份证号的注册未通过审核，请核对姓名和身份证号后在电子诉讼服务平台重新注册。",
+        "The registration of this ID number was not verified; check the name and ID number and register again on the platform.";
+    MiniProgramAccountDisabled = "mini_program.account_disabled", 409,
+        "该身份证号的账号已停用，请联系法院。",
+        "The account of this ID number is disabled; contact the court.";
+    MiniProgramNotBound = "mini_program.not_bound", 404,
+        "该微信用户尚未绑定账号，请先注册。",
+        "This mini-program user is not bound to an account; register first.";
 }

@@ -96,6 +96,25 @@ pub fn migrate(url: &str) -> anyhow::Result<()> {
     store::migrate(&mut conn)
 }
 
+/// Refuses to serve a database whose schema is behind this binary: every request would
+/// fail. The fix is `efiling migrate`.
+fn refuse_pending_migrations(url: &str) -> anyhow::Result<()> {
+    use diesel_migrations::MigrationHarness;
+    let mut conn = PgConnection::establish(url)
+        .with_context(|| format!("cannot connect to {}", store::redact_url(url)))?;
+    let pending = conn
+        .pending_migrations(store::MIGRATIONS)
+        .map_err(|e| anyhow::anyhow!("cannot read the applied migrations: {e}"))?;
+    if !pending.is_empty() {
+        anyhow::bail!(
+            "the database is missing {} migration(s); run `efiling migrate` first \
+             (or set EFILING_MIGRATE_ON_START=true)",
+            pending.len()
+        );
+    }
+    Ok(())
+}
+
 /// Runs the HTTP server until it is told to stop (Ctrl-C or SIGTERM), then stops the
 /// embedded database if it started one.
 pub fn serve(config: Config) -> anyhow::Result<()> {
@@ -110,6 +129,8 @@ async fn serve_with(config: &Config, database_url: &str) -> anyhow::Result<()> {
     if config.migrate_on_start.unwrap_or(embedded) {
         migrate(database_url)?;
         tracing::info!("migrations applied and reference data loaded");
+    } else {
+        refuse_pending_migrations(database_url)?;
     }
     let pool: DbPool = store::connect(database_url, config.db_pool_size, config.db_timeout)?;
     let metrics = actix_web::web::Data::new(Metrics::new()?);

@@ -121,7 +121,12 @@ impl CaseNumber {
         if year < i32::from(EARLIEST_YEAR) || year > today.year() {
             return Err(Code::CaseNumberYear);
         }
-        let court_shape_ok = parts.court_prefix_known && matches!(parts.court_digits, 0 | 2 | 4);
+        // The Supreme People's Court's code has no digits; a province's courts have 0, 2 or 4.
+        let court_shape_ok = if parts.court_code.starts_with(SUPREME_COURT) {
+            parts.court_digits == 0
+        } else {
+            parts.court_prefix_known && matches!(parts.court_digits, 0 | 2 | 4)
+        };
         if !court_shape_ok || !courts.is_known_court(&parts.court_code) {
             return Err(Code::CaseNumberUnknownCourt);
         }

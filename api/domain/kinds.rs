@@ -70,6 +70,9 @@ pub enum FeeRule {
     DependsOnSubtype,
     /// Collected only after enforcement, so nothing is paid when filing.
     AfterEnforcement,
+    /// Charged (50 to 100 yuan) only when the objection is dismissed, so nothing is paid
+    /// when filing.
+    IfDismissed,
     /// No fee.
     None,
 }
@@ -194,7 +197,7 @@ pub const ONLINE_KINDS: &[KindRules] = &[
         type_codes: &[],
         filer_side_roles: &[R::Applicant],
         other_roles: &[R::Respondent],
-        fee: F::None,
+        fee: F::IfDismissed,
         court_tiers: &[T::Basic, T::Intermediate, T::High],
         appealable_type_codes: &[],
     },
@@ -205,7 +208,7 @@ pub const ONLINE_KINDS: &[KindRules] = &[
         type_codes: &["民辖终"],
         filer_side_roles: &[R::Appellant],
         other_roles: &[R::Appellee, R::OtherPartyInOriginalCase],
-        fee: F::AppealFee,
+        fee: F::None,
         court_tiers: &[T::Intermediate, T::High],
         appealable_type_codes: &[],
     },

@@ -15,6 +15,9 @@ pub enum SmsTemplate {
     LawyerRegistrationMismatch { fields: Vec<&'static str> },
     /// The lawyer is not (yet) in the registry.
     LawyerNotInRegistry,
+    /// A lawyer's account was brought over from the provincial bar's records, with the
+    /// default password.
+    LegacyLawyerImported { licence_number: String },
     /// The mini program created an account with the default password.
     MiniProgramAccountCreated,
     /// The mini program found an existing account and bound it.
@@ -41,6 +44,7 @@ impl SmsTemplate {
             SmsTemplate::LawyerRegistrationVerified { .. } => "lawyer_registration_verified",
             SmsTemplate::LawyerRegistrationMismatch { .. } => "lawyer_registration_mismatch",
             SmsTemplate::LawyerNotInRegistry => "lawyer_not_in_registry",
+            SmsTemplate::LegacyLawyerImported { .. } => "legacy_lawyer_imported",
             SmsTemplate::MiniProgramAccountCreated => "mini_program_account_created",
             SmsTemplate::MiniProgramAlreadyRegistered { .. } => "mini_program_already_registered",
             SmsTemplate::LegalWorkerConverted { .. } => "legal_worker_converted",
@@ -71,6 +75,9 @@ impl SmsTemplate {
                 "您的律师注册审核没有通过：律师服务平台暂无您的信息。请律所管理员维护您的律师资料，12至24小时同步后再重新注册。"
                     .to_owned()
             }
+            SmsTemplate::LegacyLawyerImported { licence_number } => format!(
+                "您的律师账号已在山东法院电子诉讼服务平台开通：用户名为执业证号{licence_number}，初始密码为身份证号后8位。登录后请先修改密码，并在个人中心更新联系电话。"
+            ),
             SmsTemplate::MiniProgramAccountCreated => {
                 "您的注册信息通过审核，请用身份证作为用户名进行登录（密码是身份证后8位），祝您生活愉快！"
                     .to_owned()

@@ -51,21 +51,34 @@ pub async fn idempotency(
     let Some(raw_key) = req.headers().get(&IDEMPOTENCY_KEY).cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // Reads change nothing, and a path no route takes will be refused anyway: neither is
+    // worth storing (or buffering) anything for.
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.match_pattern().is_none()
+    {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let key = valid_key(&raw_key).ok_or_else(|| ApiError::new(Code::IdempotencyKeyInvalid))?;
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
+    // Refusals are answered as responses (not errors) so that the problem renderer above
+    // gives them the same form as every other error.
+    let Some(key) = valid_key(&raw_key) else {
+        return Ok(req.error_response(ApiError::new(Code::IdempotencyKeyInvalid)));
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        let error = ApiError::internal(anyhow::anyhow!("application state missing"));
+        return Ok(req.error_response(error));
+    };
     let scope = req
         .extensions()
         .get::<IdempotencyScope>()
         .map(|s| s.0.clone())
         .unwrap_or_else(|| "anonymous".to_owned());
 
-    let body = read_body(&mut req, state.config.json_limit_bytes.max(64 << 20)).await?;
+    // TODO: multipart uploads will need a streaming fingerprint instead of this buffer, which
+    // is bounded by the JSON limit.
+    let body = match read_body(&mut req, state.config.json_limit_bytes).await {
+        Ok(body) => body,
+        Err(error) => return Ok(req.error_response(error)),
+    };
     let method = req.method().to_string();
     let path = req.uri().to_string();
     let hash = fingerprint(&method, &path, &body);
@@ -93,16 +106,21 @@ pub async fn idempotency(
                     LEASE_SECONDS,
                 )?)
             })
-            .await?
+            .await
     };
     match claim {
-        Claim::Acquired => {}
-        Claim::Replay(stored) => {
+        Ok(Claim::Acquired) => {}
+        Ok(Claim::Replay(stored)) => {
             let response = replay(&stored);
             return Ok(req.into_response(response));
         }
-        Claim::Mismatch => return Err(ApiError::new(Code::IdempotencyKeyReused).into()),
-        Claim::InProgress => return Err(ApiError::new(Code::IdempotencyKeyInProgress).into()),
+        Ok(Claim::Mismatch) => {
+            return Ok(req.error_response(ApiError::new(Code::IdempotencyKeyReused)));
+        }
+        Ok(Claim::InProgress) => {
+            return Ok(req.error_response(ApiError::new(Code::IdempotencyKeyInProgress)));
+        }
+        Err(error) => return Ok(req.error_response(error)),
     }
 
     req.set_payload(Payload::from(body));
@@ -129,7 +147,8 @@ pub async fn idempotency(
         Ok(bytes) => bytes,
         Err(_) => {
             forget(&state, scope, key).await;
-            return Err(ApiError::internal(anyhow::anyhow!("response body unreadable")).into());
+            let error = ApiError::internal(anyhow::anyhow!("response body unreadable"));
+            return Ok(ServiceResponse::from_err(error, http_req));
         }
     };
 

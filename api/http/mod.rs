@@ -171,10 +171,19 @@ pub fn app_with(
     >,
 > {
     let json_limit = state.config.json_limit_bytes;
+    let cors = cors(&state.config.cors_allowed_origins);
     // The documentation routes come first: the `/api/v1` scope would otherwise take every
     // path under it, the contract's own address included.
     let docs = SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi());
-    let app = routes(App::new().service(docs).into_utoipa_app()).into_app();
+    let app = App::new().service(docs).route(
+        "/docs",
+        web::get().to(|| async {
+            actix_web::HttpResponse::PermanentRedirect()
+                .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+                .finish()
+        }),
+    );
+    let app = routes(app.into_utoipa_app()).into_app();
     app.app_data(web::Data::new(state))
         .app_data(metrics)
         .app_data(
@@ -188,8 +197,37 @@ pub fn app_with(
         .configure(extra)
         .default_service(web::to(problem::route_not_found))
         .wrap(from_fn(idempotency::idempotency))
+        .wrap(cors)
         .wrap(from_fn(problem::render_problems))
         .wrap(from_fn(request_id::observe))
+}
+
+/// Cross-origin access for the configured browser origins only.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    use actix_web::http::header;
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_MATCH,
+            idempotency::IDEMPOTENCY_KEY.clone(),
+            request_id::X_REQUEST_ID.clone(),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            idempotency::IDEMPOTENT_REPLAYED.clone(),
+            request_id::X_REQUEST_ID.clone(),
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
 }
 
 fn routes<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>

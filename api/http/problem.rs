@@ -55,6 +55,11 @@ impl ApiError {
                         .unwrap_or_else(|| e.code.message(lang).to_owned()),
                 })
                 .collect(),
+            extensions: self
+                .extensions
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), value.clone()))
+                .collect(),
         }
     }
 }
@@ -109,6 +114,10 @@ pub struct Problem {
     /// The invalid fields, for `validation.failed` and other field errors.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// Members specific to some codes, e.g. `successor_code` for `court.retired`.
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 /// One invalid field in a problem document.
@@ -152,7 +161,7 @@ pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::E
     let reason = error.to_string();
     ApiError::new(Code::QueryInvalid)
         .with_detail(
-            format!("查询参数不正确：{reason}"),
+            "查询参数不正确，请核对参数名和取值。",
             format!("The query parameters are invalid: {reason}"),
         )
         .into()
@@ -163,7 +172,7 @@ pub fn path_error(error: PathError, _req: &HttpRequest) -> actix_web::Error {
     let reason = error.to_string();
     ApiError::new(Code::PathInvalid)
         .with_detail(
-            format!("路径参数不正确：{reason}"),
+            "路径参数不正确，请核对。",
             format!("A path parameter is invalid: {reason}"),
         )
         .into()
@@ -189,7 +198,7 @@ pub async fn render_problems(
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok()),
     );
-    let res = next.call(req).await?;
+    let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return Ok(res.map_into_left_body());

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
@@ -27,6 +28,8 @@ impl RequestId {
     }
 
     fn from_header(value: Option<&HeaderValue>) -> RequestId {
+        // A client id that looks like personal data (an ID or phone number) is not kept: it
+        // would be written into every log line.
         let given = value
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
@@ -35,6 +38,7 @@ impl RequestId {
                     && v.len() <= 64
                     && v.bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+                    && mask_personal_data(v) == *v
             });
         match given {
             Some(id) => RequestId(id.into()),
@@ -47,14 +51,20 @@ impl RequestId {
 /// carrying that id, logs one line when it finishes, and counts it in the metrics under its
 /// route pattern (never the raw path, which would explode the label space).
 pub async fn observe(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let request_id = RequestId::from_header(req.headers().get(&X_REQUEST_ID));
     req.extensions_mut().insert(request_id.clone());
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let method = req.method().to_string();
-    let path = mask_personal_data(&req.uri().to_string());
+    let method = method_label(req.method());
+    // HEAD is answered wherever GET is: the connection remembers the request was a HEAD
+    // and sends the headers without the body.
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    // The query string is never logged: search terms and lookups carry personal data.
+    let path = mask_personal_data(req.path());
     let span = tracing::info_span!("request", request_id = request_id.as_str(), method = %method);
     let started = Instant::now();
 
@@ -91,6 +101,27 @@ pub async fn observe(
     }
 }
 
+/// The method as a metrics label: the standard ones by name, anything else as `OTHER`, so a
+/// client cannot grow the label set.
+fn method_label(method: &Method) -> String {
+    const KNOWN: [Method; 9] = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    if KNOWN.contains(method) {
+        method.to_string()
+    } else {
+        "OTHER".to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,8 +133,14 @@ mod tests {
     }
 
     #[test]
+    fn unknown_methods_share_one_label() {
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        assert_eq!(method_label(&Method::from_bytes(b"M1").unwrap()), "OTHER");
+    }
+
+    #[test]
     fn an_unsafe_or_overlong_request_id_is_replaced() {
-        for bad in ["a b", "<script>", &"x".repeat(65), ""] {
+        for bad in ["a b", "<script>", &"x".repeat(65), "", "11010519491231002X"] {
             let value = HeaderValue::from_str(bad).unwrap();
             let id = RequestId::from_header(Some(&value));
             assert_ne!(id.as_str(), bad);

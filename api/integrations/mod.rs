@@ -57,14 +57,16 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub use citizen_registry::{
-    CitizenCheck, CitizenFailure, CitizenRegistry, HttpCitizenRegistry, SimulatedCitizenRegistry,
+    CitizenCheck, CitizenFailure, CitizenFixtureRow, CitizenRegistry, HttpCitizenRegistry,
+    SimulatedCitizenRegistry,
 };
 pub use http::HttpSettings;
 pub use justice_department::{
     HttpJusticeDepartment, JusticeDepartment, LegalWorkerRecord, SimulatedJusticeDepartment,
 };
 pub use lawyer_registry::{
-    HttpLawyerRegistry, LawyerCheck, LawyerRecord, LawyerRegistry, SimulatedLawyerRegistry,
+    HttpLawyerRegistry, LawyerCheck, LawyerFixtureRow, LawyerRecord, LawyerRegistry,
+    SimulatedLawyerRegistry,
 };
 pub use sms::{
     DeliveryReceipt, DeliveryStatus, HttpSmsGateway, SentSms, SimulatedSmsGateway, SmsGateway,
@@ -107,9 +109,13 @@ impl IntegrationError {
 /// The outside systems, as the rest of the platform sees them.
 #[derive(Clone)]
 pub struct Integrations {
+    /// Real-name verification of natural persons.
     pub citizen_registry: Arc<dyn CitizenRegistry>,
+    /// The check of lawyers' registrations.
     pub lawyer_registry: Arc<dyn LawyerRegistry>,
+    /// Text messages to mobile phones.
     pub sms: Arc<dyn SmsGateway>,
+    /// The list of licensed basic-level legal service workers.
     pub justice_department: Arc<dyn JusticeDepartment>,
 }
 

@@ -18,6 +18,7 @@ pub fn run_round(conn: &mut PgConnection, state: &AppState) -> anyhow::Result<us
     handled += registrations::verify_due(conn, &state.integrations)?;
     handled += sms::deliver_due(conn, &state.integrations)?;
     handled += sms::collect_receipts(conn, &state.integrations)?;
+    handled += crate::services::legal_workers::sync_if_due_for(conn, state)?;
     idempotency::purge_expired(conn)?;
     Ok(handled)
 }

@@ -240,6 +240,15 @@ impl LocalCluster {
     }
 }
 
+impl Drop for LocalCluster {
+    /// A cluster started here stops with its owner, even when the owner fails.
+    fn drop(&mut self) {
+        if let Err(error) = self.stop() {
+            tracing::warn!(error = %format!("{error:#}"), "could not stop the local PostgreSQL");
+        }
+    }
+}
+
 fn check(output: Output, what: &str) -> anyhow::Result<()> {
     if output.status.success() {
         return Ok(());

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bindings;
 pub mod clients;
 pub mod cluster;
 pub mod codes;
@@ -13,6 +14,7 @@ pub mod registrations;
 pub mod schema;
 pub mod sessions;
 pub mod sms;
+pub mod sync_runs;
 
 use std::time::Duration;
 

@@ -33,7 +33,19 @@ pub struct CourtFilter<'a> {
     /// Literal substring of the name, full name or code.
     pub text: Option<&'a str>,
     pub level: Option<&'a str>,
-    pub parent_code: Option<&'a str>,
+    pub parent: ParentFilter<'a>,
+}
+
+/// Which superior court the listed courts must have.
+#[derive(Debug, Default, Clone, Copy)]
+pub enum ParentFilter<'a> {
+    /// Any.
+    #[default]
+    Any,
+    /// None: the top of the tree.
+    Top,
+    /// This one.
+    Court(&'a str),
 }
 
 /// Courts matching `filter`, in code order (which walks the tree: 鲁, 鲁01, 鲁0102, …).
@@ -50,8 +62,10 @@ pub fn list_courts(conn: &mut PgConnection, filter: &CourtFilter<'_>) -> QueryRe
     if let Some(level) = filter.level {
         query = query.filter(courts::level.eq(level));
     }
-    if let Some(parent) = filter.parent_code {
-        query = query.filter(courts::parent_code.eq(parent));
+    match filter.parent {
+        ParentFilter::Any => {}
+        ParentFilter::Top => query = query.filter(courts::parent_code.is_null()),
+        ParentFilter::Court(parent) => query = query.filter(courts::parent_code.eq(parent)),
     }
     query.order(sql::<Text>("code COLLATE \"C\"")).load(conn)
 }

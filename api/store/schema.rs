@@ -203,7 +203,7 @@ diesel::table! {
         started_at -> Timestamptz,
         /// End time; NULL while running or after a crash.
         finished_at -> Nullable<Timestamptz>,
-        /// schedule or the administrator who ran it.
+        /// schedule, cli, or admin:<account id> of the administrator who ran it.
         trigger -> Text,
         /// Records the justice department returned.
         records_seen -> Int4,

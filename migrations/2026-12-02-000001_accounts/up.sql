@@ -252,7 +252,7 @@ COMMENT ON TABLE legal_worker_sync_runs IS 'Each pull of legal-worker records fr
 COMMENT ON COLUMN legal_worker_sync_runs.id IS 'Run id.';
 COMMENT ON COLUMN legal_worker_sync_runs.started_at IS 'Start time.';
 COMMENT ON COLUMN legal_worker_sync_runs.finished_at IS 'End time; NULL while running or after a crash.';
-COMMENT ON COLUMN legal_worker_sync_runs.trigger IS 'schedule or the administrator who ran it.';
+COMMENT ON COLUMN legal_worker_sync_runs.trigger IS 'schedule, cli, or admin:<account id> of the administrator who ran it.';
 COMMENT ON COLUMN legal_worker_sync_runs.records_seen IS 'Records the justice department returned.';
 COMMENT ON COLUMN legal_worker_sync_runs.converted IS 'Party accounts converted to legal workers.';
 COMMENT ON COLUMN legal_worker_sync_runs.details IS 'What changed, one entry per account (ID numbers masked).';

@@ -606,3 +606,221 @@ async fn a_party_who_qualifies_is_upgraded_keeping_password_and_account() {
     assert_eq!(session["account"]["id"], me["id"], "the same account");
     assert_eq!(session["account"]["role"], "lawyer");
 }
+
+/// An administrator, created directly in the database, logged in: its access token.
+pub async fn admin_session(app: &TestApp) -> String {
+    let hash = efiling::auth::passwords::hash_password(PASSWORD).unwrap();
+    {
+        let mut conn = app.pool.get().unwrap();
+        efiling::store::accounts::insert(
+            &mut conn,
+            &efiling::store::accounts::NewAccount {
+                id: uuid::Uuid::new_v4(),
+                role: "admin",
+                status: "active",
+                name: "管理员",
+                id_number: None,
+                licence_number: None,
+                login: Some("admin.test"),
+                phone: None,
+                landline: None,
+                password_hash: &hash,
+                must_change_password: false,
+                court_code: None,
+            },
+        )
+        .unwrap();
+    }
+    let (status, body) = login(app, "Admin.Test", PASSWORD).await;
+    assert_eq!(status, 201, "{body}");
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+fn last_code(app: &TestApp, phone_number: &str) -> String {
+    let messages = messages_to(app, phone_number);
+    let body = &messages[0].body;
+    let start = body.find("验证码").unwrap() + "验证码".len();
+    body[start..start + 6].to_owned()
+}
+
+#[actix_web::test]
+async fn a_password_is_reset_with_the_code_sent_to_the_bound_phone() {
+    let app = TestApp::spawn().await;
+    let (old_session, _) = party_session(&app, 30).await;
+
+    let (status, known) = app
+        .post(
+            "/api/v1/password-resets",
+            None,
+            json!({"login": id_number(30)}),
+        )
+        .await;
+    assert_eq!(status, 202);
+    let (status, unknown) = app
+        .post(
+            "/api/v1/password-resets",
+            None,
+            json!({"login": id_number(31)}),
+        )
+        .await;
+    assert_eq!(status, 202);
+    assert_eq!(
+        known, unknown,
+        "the answer does not tell whether the account exists"
+    );
+
+    let code = last_code(&app, &phone(30));
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let confirm = |code: &str, password: &str| json!({"login": id_number(30), "code": code, "new_password": password});
+    let (status, body) = app
+        .post(
+            "/api/v1/password-resets/confirmation",
+            None,
+            confirm(wrong, "Reset-pass-77"),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(body["errors"][0]["code"], "code.invalid");
+    let (status, body) = app
+        .post(
+            "/api/v1/password-resets/confirmation",
+            None,
+            confirm(&code, "weak"),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, _) = app
+        .post(
+            "/api/v1/password-resets/confirmation",
+            None,
+            confirm(&code, "Reset-pass-77"),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = app
+        .post(
+            "/api/v1/password-resets/confirmation",
+            None,
+            confirm(&code, "Reset-pass-78"),
+        )
+        .await;
+    assert_eq!(status, 422, "a code works once");
+
+    let (status, _) = app.get("/api/v1/accounts/me", Some(&old_session)).await;
+    assert_eq!(status, 401, "old sessions ended");
+    let (status, _) = login(&app, &id_number(30), "Reset-pass-77").await;
+    assert_eq!(status, 201);
+}
+
+#[actix_web::test]
+async fn a_code_dies_after_five_wrong_tries() {
+    let app = TestApp::spawn().await;
+    party_session(&app, 32).await;
+    app.post(
+        "/api/v1/password-resets",
+        None,
+        json!({"login": id_number(32)}),
+    )
+    .await;
+    let code = last_code(&app, &phone(32));
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        let (status, _) = app
+            .post(
+                "/api/v1/password-resets/confirmation",
+                None,
+                json!({"login": id_number(32), "code": wrong, "new_password": "Reset-pass-77"}),
+            )
+            .await;
+        assert_eq!(status, 422);
+    }
+    let (status, _) = app
+        .post(
+            "/api/v1/password-resets/confirmation",
+            None,
+            json!({"login": id_number(32), "code": code, "new_password": "Reset-pass-77"}),
+        )
+        .await;
+    assert_eq!(status, 422, "the right code no longer works");
+}
+
+#[actix_web::test]
+async fn administrators_see_the_registry_reason_and_the_sms_log_and_others_do_not() {
+    let csv = format!(
+        "id_number,name,outcome\n{},钱七,id_cancelled\n",
+        id_number(33)
+    );
+    let app = TestApp::spawn_with_integrations(with_citizens(&csv)).await;
+    let registration = register_party(&app, 33, "钱七").await;
+    app.run_jobs().await;
+    let admin = admin_session(&app).await;
+
+    let (status, body) = app
+        .get(
+            &format!("/api/v1/admin/registrations/{registration}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["failure_reason"], "id_cancelled");
+    let (status, body) = app
+        .get(
+            &format!("/api/v1/admin/sms?phone=%2B86{}", phone(33)),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["items"][0]["template"], "registration_failed");
+
+    let (party, _) = party_session(&app, 34).await;
+    let (status, body) = app.get("/api/v1/admin/sms", Some(&party)).await;
+    assert_problem(status, &body, 403, "auth.forbidden");
+}
+
+#[actix_web::test]
+async fn staff_reset_a_password_with_a_reason_and_it_must_be_changed_at_login() {
+    let app = TestApp::spawn().await;
+    let (party, _) = party_session(&app, 35).await;
+    let (_, me) = app.get("/api/v1/accounts/me", Some(&party)).await;
+    let admin = admin_session(&app).await;
+    let path = format!(
+        "/api/v1/admin/accounts/{}/password-reset",
+        me["id"].as_str().unwrap()
+    );
+
+    let (status, body) = app
+        .post(
+            &path,
+            Some(&admin),
+            json!({"new_password": "Temp-pass-2026", "reason": " "}),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    let (status, body) = app
+        .post(&path, Some(&admin), json!({"new_password": "Temp-pass-2026", "reason": "核对执业证、身份证及手持身份证照片"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, session) = login(&app, &id_number(35), "Temp-pass-2026").await;
+    assert_eq!(status, 201);
+    assert_eq!(session["must_change_password"], true);
+    let token = session["access_token"].as_str().unwrap();
+    let (status, body) = app.get("/api/v1/accounts/me", Some(token)).await;
+    assert_problem(status, &body, 403, "account.password_change_required");
+    let (status, _) = app
+        .post(
+            "/api/v1/accounts/me/password",
+            Some(token),
+            json!({"current_password": "Temp-pass-2026", "new_password": "Mine-again-2026"}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = app.get("/api/v1/accounts/me", Some(token)).await;
+    assert_eq!(status, 200);
+
+    let mut conn = app.pool.get().unwrap();
+    let history =
+        efiling::store::audit::history(&mut conn, "account", me["id"].as_str().unwrap()).unwrap();
+    assert!(history.iter().any(|e| e.action == "account.password_reset"
+        && e.details["reason"].as_str().unwrap().contains("执业证")));
+}

@@ -249,3 +249,40 @@ async fn keys_are_scoped_to_their_principal_and_stale_claims_lapse() {
         "fresh answers are kept"
     );
 }
+
+#[actix_web::test]
+async fn idempotency_refusals_have_the_problem_form_language_and_request_id() {
+    let app = probe().await;
+    let response = app
+        .client
+        .post(app.url("/probe"))
+        .header("Idempotency-Key", "bad key")
+        .header("Accept-Language", "en")
+        .header("X-Request-Id", "rid-7")
+        .json(&json!({"subject": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.headers()["x-request-id"], "rid-7");
+    assert_eq!(response.headers()["content-language"], "en");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "idempotency_key.invalid");
+    assert_eq!(body["instance"], "/probe");
+    assert_eq!(body["request_id"], "rid-7");
+    assert!(body["title"].as_str().unwrap().is_ascii());
+}
+
+#[actix_web::test]
+async fn keys_on_unknown_routes_store_nothing() {
+    let app = probe().await;
+    let response = post(&app, "/nowhere", Some("k-404"), json!({})).await;
+    assert_eq!(response.status(), 404);
+    let mut conn = app.pool.get().unwrap();
+    let stored: i64 = diesel::RunQueryDsl::get_result(
+        diesel::QueryDsl::count(efiling::store::schema::idempotency_keys::table),
+        &mut conn,
+    )
+    .unwrap();
+    assert_eq!(stored, 0);
+}

@@ -99,3 +99,95 @@ async fn the_contract_and_its_documentation_are_served() {
     let html = response.text().await.unwrap();
     assert!(html.contains("swagger-ui"), "{html}");
 }
+
+#[actix_web::test]
+async fn head_is_answered_wherever_get_is() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .head(app.url("/api/v1/case-kinds"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    assert!(response.bytes().await.unwrap().is_empty());
+}
+
+#[actix_web::test]
+async fn unknown_methods_do_not_grow_the_metric_labels() {
+    let app = TestApp::spawn().await;
+    for i in 0..5 {
+        let method = reqwest::Method::from_bytes(format!("M{i}").as_bytes()).unwrap();
+        app.client
+            .request(method, app.url("/healthz"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!text.contains("method=\"M0\""), "{text}");
+    assert!(text.contains("method=\"OTHER\""), "{text}");
+}
+
+#[actix_web::test]
+async fn the_documentation_is_reachable_without_the_trailing_slash() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(response.status(), 200, "followed the redirect to /docs/");
+}
+
+#[actix_web::test]
+async fn browsers_on_configured_origins_may_call_the_api_and_others_may_not() {
+    let app = TestApp::spawn_with(|mut config| {
+        config.cors_allowed_origins = vec!["https://efiling.example.cn".into()];
+        config
+    })
+    .await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/sessions"))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "content-type, idempotency-key",
+            )
+            .send()
+    };
+    let allowed = preflight("https://efiling.example.cn").await.unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://efiling.example.cn"
+    );
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+
+    let response = app
+        .client
+        .get(app.url("/api/v1/case-kinds"))
+        .header("Origin", "https://efiling.example.cn")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let exposed = response.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(exposed.contains("x-request-id"), "{exposed}");
+}

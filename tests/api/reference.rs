@@ -94,6 +94,31 @@ async fn courts_filter_by_level_and_parent() {
     let qingdao = codes(&body);
     assert_eq!(qingdao.len(), 10);
     assert!(qingdao.iter().all(|c| c.starts_with("鲁02")));
+    let (_, body) = app.get_json("/api/v1/courts?parent=").await;
+    assert_eq!(
+        codes(&body),
+        ["鲁"],
+        "an empty parent is the top of the tree"
+    );
+    let (status, body) = app
+        .get_json(&format!("/api/v1/courts?parent={}", encode("鲁99")))
+        .await;
+    assert_problem(status, &body, 404, "court.not_found");
+    let (_, body) = app
+        .get_json(&format!(
+            "/api/v1/courts?parent={}&level=BASIC",
+            encode("鲁０２")
+        ))
+        .await;
+    assert_eq!(
+        codes(&body).len(),
+        10,
+        "full-width digits and any case are read"
+    );
+    let (_, body) = app
+        .get_json(&format!("/api/v1/courts/{}", encode("鲁０１０２")))
+        .await;
+    assert_eq!(body["code"], "鲁0102");
     let (status, body) = app.get_json("/api/v1/courts?level=supreme").await;
     assert_problem(status, &body, 422, "validation.failed");
     assert_eq!(body["errors"][0]["code"], "court.level_invalid");
@@ -138,7 +163,8 @@ async fn unknown_and_retired_court_codes_are_404_with_the_successor_named() {
     let (status, body) = app
         .get_json(&format!("/api/v1/courts/{}", encode("鲁0181")))
         .await;
-    assert_problem(status, &body, 404, "court.not_found");
+    assert_problem(status, &body, 404, "court.retired");
+    assert_eq!(body["successor_code"], "鲁0114");
     assert!(
         body["detail"].as_str().unwrap().contains("鲁0114"),
         "{body}"
@@ -316,4 +342,19 @@ fn case_numbers_are_checked_against_the_court_table_including_retired_codes() {
         parse("（2020）鲁0102吃19号").unwrap_err(),
         Code::CaseNumberUnknownType
     );
+}
+
+#[actix_web::test]
+async fn text_the_database_cannot_store_is_a_clear_422_not_a_500() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/api/v1/courts?q=%00",
+        "/api/v1/courts?parent=a%00",
+        "/api/v1/courts/%00",
+        "/api/v1/causes?q=%00",
+        "/api/v1/causes?parent=%00",
+    ] {
+        let (status, body) = app.get_json(path).await;
+        assert_problem(status, &body, 422, "text.invalid_characters");
+    }
 }

@@ -40,7 +40,9 @@ pub struct CaseKind {
     #[schema(value_type = Vec<String>)]
     pub other_roles: &'static [PartyRole],
     /// Which fee applies: `acceptance_fee`, `appeal_fee`, `application_fee`,
-    /// `depends_on_subtype`, `after_enforcement` or `none`.
+    /// `depends_on_subtype`, `after_enforcement`, `if_dismissed` (a jurisdiction objection:
+    /// 50–100 yuan only when dismissed) or `none` (appeals against jurisdiction rulings pay
+    /// no acceptance fee).
     #[schema(value_type = Option<String>)]
     pub fee: Option<FeeRule>,
     /// Whether a fee may have to be paid before the case is accepted.

@@ -14,9 +14,9 @@ use crate::store::reference::{self, CauseFilter};
 /// A cause of action.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "84.8", "list": "2025", "level": 4, "display_no": "(8)",
-    "name": "民间借贷纠纷", "parent_id": "84",
-    "path": "第四部分 合同、准合同纠纷 > ...", "has_children": false
+    "id": "108.3", "list": "2025", "level": 4, "display_no": "(3)",
+    "name": "民间借贷纠纷", "parent_id": "108",
+    "path": "合同、准合同纠纷 > 合同纠纷 > 借款合同纠纷 > 民间借贷纠纷", "has_children": false
 }))]
 pub struct Cause {
     /// Identifier within its list: `P1`… for parts, `S1`… for level 2, the official number
@@ -48,7 +48,7 @@ pub struct CauseQuery {
     #[param(example = "2025")]
     pub list: Option<String>,
     /// Only the direct children of this cause; an empty value gives the top level.
-    #[param(example = "84")]
+    #[param(example = "108")]
     pub parent: Option<String>,
 }
 

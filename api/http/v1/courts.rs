@@ -4,12 +4,12 @@ use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::text::trim_blanks;
+use crate::domain::text::{fold_width, trim_blanks};
 use crate::errors::Code;
 use crate::http::AppState;
 use crate::http::pagination::Items;
 use crate::http::problem::{ApiError, FieldError, Problem};
-use crate::store::reference::{self, CourtFilter};
+use crate::store::reference::{self, CourtFilter, ParentFilter};
 
 /// Longest search text accepted, in characters.
 const MAX_QUERY_CHARS: usize = 50;
@@ -78,7 +78,8 @@ pub struct CourtQuery {
     /// Only courts of this level.
     #[param(value_type = Option<String>, example = "basic")]
     pub level: Option<String>,
-    /// Only the courts directly below this court code.
+    /// Only the courts directly below this court code; empty: the top of the tree (the
+    /// high court). An unknown code answers 404 `court.not_found`.
     #[param(example = "鲁01")]
     pub parent: Option<String>,
 }
@@ -112,7 +113,7 @@ pub async fn list_courts(
 ) -> Result<web::Json<Items<CourtSummary>>, ApiError> {
     let query = query.into_inner();
     let mut errors = Vec::new();
-    let text = query.q.as_deref().map(trim_blanks).unwrap_or_default();
+    let text = query.q.as_deref().map(clean).unwrap_or_default();
     if text.chars().count() > MAX_QUERY_CHARS {
         errors.push(FieldError {
             field: "q".into(),
@@ -123,9 +124,9 @@ pub async fn list_courts(
     let level = query
         .level
         .as_deref()
-        .map(str::trim)
+        .map(|l| trim_blanks(l).to_ascii_lowercase())
         .filter(|l| !l.is_empty());
-    if level.is_some_and(|l| !LEVELS.contains(&l)) {
+    if level.as_deref().is_some_and(|l| !LEVELS.contains(&l)) {
         errors.push(FieldError {
             field: "level".into(),
             code: Code::CourtLevelInvalid,
@@ -136,15 +137,23 @@ pub async fn list_courts(
         return Err(ApiError::validation(errors));
     }
 
-    let text = text.to_owned();
-    let level = level.map(str::to_owned);
-    let parent = query.parent.as_deref().map(trim_blanks).map(str::to_owned);
+    let parent = query.parent.as_deref().map(clean);
     let courts = state
         .with_conn(move |conn| {
+            // An empty parent asks for the top of the tree; an unknown one is an error,
+            // as for causes of action.
+            let parent = match parent.as_deref() {
+                Some("") => ParentFilter::Top,
+                Some(code) if reference::find_court(conn, code)?.is_none() => {
+                    return Err(ApiError::new(Code::CourtNotFound));
+                }
+                Some(code) => ParentFilter::Court(code),
+                None => ParentFilter::Any,
+            };
             let filter = CourtFilter {
                 text: Some(&text),
                 level: level.as_deref(),
-                parent_code: parent.as_deref(),
+                parent,
             };
             Ok(reference::list_courts(conn, &filter)?)
         })
@@ -157,14 +166,14 @@ pub async fn list_courts(
 /// Get a court
 ///
 /// One court by its code, with its superior court and the courts directly below it. A code
-/// that was retired (a county that became a district, say) answers 404 with a detail naming
-/// the court that took over.
+/// that was retired (a county that became a district, say) answers 404 `court.retired` with
+/// the court that took over in `successor_code`.
 #[utoipa::path(
     tag = "reference",
     params(("code" = String, Path, description = "Court code, e.g. 鲁02.", example = "鲁02")),
     responses(
         (status = 200, description = "The court.", body = CourtDetail),
-        (status = 404, description = "No court in force has this code.", body = Problem,
+        (status = 404, description = "`court.not_found`, or `court.retired` with `successor_code`.", body = Problem,
          content_type = "application/problem+json")
     )
 )]
@@ -173,26 +182,27 @@ pub async fn get_court(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<web::Json<CourtDetail>, ApiError> {
-    let code = trim_blanks(&code).to_owned();
+    let code = clean(&code);
     let detail = state
         .with_conn(move |conn| {
             let Some(court) = reference::find_court(conn, &code)? else {
                 let retired = reference::retired_court_codes(conn)?
                     .into_iter()
                     .find(|r| r.old_code == code);
-                let error = ApiError::new(Code::CourtNotFound);
                 return Err(match retired {
-                    Some(r) => error.with_detail(
-                        format!(
-                            "法院代字{}（{}）已停用，现为{}。",
-                            r.old_code, r.old_name, r.successor_code
-                        ),
-                        format!(
-                            "The court code {} ({}) is retired; its successor is {}.",
-                            r.old_code, r.old_name, r.successor_code
-                        ),
-                    ),
-                    None => error,
+                    Some(r) => ApiError::new(Code::CourtRetired)
+                        .with_detail(
+                            format!(
+                                "法院代字{}（{}）已停用，现为{}。",
+                                r.old_code, r.old_name, r.successor_code
+                            ),
+                            format!(
+                                "The court code {} ({}) is retired; its successor is {}.",
+                                r.old_code, r.old_name, r.successor_code
+                            ),
+                        )
+                        .with_extension("successor_code", r.successor_code.into()),
+                    None => ApiError::new(Code::CourtNotFound),
                 });
             };
             let parent = match &court.parent_code {
@@ -208,4 +218,10 @@ pub async fn get_court(
         })
         .await?;
     Ok(web::Json(detail))
+}
+
+/// Search text as typed: surrounding blanks trimmed, full-width letters and digits folded
+/// (`鲁０１０２` is `鲁0102`).
+fn clean(text: &str) -> String {
+    trim_blanks(text).chars().map(fold_width).collect()
 }

@@ -1,9 +1,13 @@
 //! Version 1 of the API, under `/api/v1`.
 
 pub mod accounts;
+pub mod admin;
+pub mod admin_accounts;
 pub mod case_kinds;
 pub mod causes;
 pub mod courts;
+pub mod mini_program;
+pub mod password_resets;
 pub mod registrations;
 pub mod sessions;
 
@@ -25,5 +29,14 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(accounts::get_my_account)
         .service(accounts::update_my_account)
         .service(accounts::create_phone_verification)
-        .service(accounts::change_my_password);
+        .service(accounts::change_my_password)
+        .service(password_resets::request_password_reset)
+        .service(password_resets::confirm_password_reset)
+        .service(admin::list_sms)
+        .service(admin::get_registration_detail)
+        .service(admin::reset_password_by_staff)
+        .service(admin_accounts::create_staff_account)
+        .service(admin_accounts::run_legal_worker_sync)
+        .service(mini_program::register_mini_program_user)
+        .service(mini_program::create_mini_program_session);
 }

@@ -79,10 +79,13 @@ fn start_throwaway_cluster() -> String {
 fn schema_fingerprint() -> String {
     let mut hasher = Sha256::new();
     for dir in ["migrations", "data/reference"] {
-        let mut files: Vec<_> = walk(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).as_path());
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<_> = walk(root.join(dir).as_path());
         files.sort();
         for file in files {
-            hasher.update(file.to_string_lossy().as_bytes());
+            // Relative names, so that every checkout of the same schema shares a template.
+            let name = file.strip_prefix(root).unwrap_or(&file);
+            hasher.update(name.to_string_lossy().as_bytes());
             hasher.update(std::fs::read(&file).expect("readable schema file"));
         }
     }
