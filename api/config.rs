@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+use crate::integrations::blob_store::BlobStoreConfig;
+
 /// Settings of one service instance.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -54,6 +56,11 @@ pub struct Config {
     /// `EFILING_CORS_ALLOWED_ORIGINS`: origins (comma-separated, e.g.
     /// `https://efiling.example.cn`) whose browser pages may call the API; empty: none.
     pub cors_allowed_origins: Vec<String>,
+    /// `EFILING_MAX_UPLOAD_BYTES`: largest file accepted as a material.
+    pub max_upload_bytes: u64,
+    /// Where material bytes are kept (`EFILING_MATERIALS_STORE` and the `EFILING_S3_*`
+    /// variables).
+    pub materials_store: BlobStoreConfig,
     /// `EFILING_RUN_JOBS`: run the background jobs in this instance.
     pub run_jobs: bool,
     /// `EFILING_JOB_INTERVAL_MS`: pause between rounds of background work.
@@ -74,10 +81,14 @@ impl Config {
     /// Reads the configuration from the environment, refusing malformed values with a
     /// message that names the variable.
     pub fn from_env() -> anyhow::Result<Config> {
+        let data_dir = PathBuf::from(var("EFILING_DATA_DIR").unwrap_or_else(|| ".data".into()));
         Ok(Config {
+            max_upload_bytes: u64::try_from(positive("EFILING_MAX_UPLOAD_BYTES", "52428800")?)
+                .unwrap_or(52_428_800),
+            materials_store: BlobStoreConfig::from_env(&data_dir)?,
             database_url: var("DATABASE_URL").filter(|v| !v.trim().is_empty()),
             listen: parse_listen()?,
-            data_dir: PathBuf::from(var("EFILING_DATA_DIR").unwrap_or_else(|| ".data".into())),
+            data_dir,
             pg_bin: var("EFILING_PG_BIN")
                 .filter(|v| !v.trim().is_empty())
                 .map(PathBuf::from),
@@ -125,6 +136,10 @@ impl Config {
     /// A configuration for tests and tools: defaults, with the given database.
     pub fn for_database(database_url: String) -> Config {
         Config {
+            max_upload_bytes: 52_428_800,
+            materials_store: BlobStoreConfig::Local {
+                root: PathBuf::from(".data").join("materials"),
+            },
             database_url: Some(database_url),
             listen: ([127, 0, 0, 1], 0).into(),
             data_dir: PathBuf::from(".data"),

@@ -412,6 +412,35 @@ error_codes! {
         "更换手机号需要填写发送到新手机号的验证码。",
         "Changing the phone needs the code sent to the new phone.";
 
+    // --- Materials ------------------------------------------------------------------------
+    FileMissing = "file.missing", 422,
+        "请选择要上传的文件（表单字段 file）。", "Choose a file to upload (form field `file`).";
+    FileEmpty = "file.empty", 422,
+        "上传的文件是空的。", "The uploaded file is empty.";
+    FileTooLarge = "file.too_large", 413,
+        "文件超过了允许的大小。", "The file exceeds the allowed size.";
+    FileTypeNotAllowed = "file.type_not_allowed", 422,
+        "只能上传 PDF 文件或 JPG、PNG 图片。", "Only PDF files and JPEG or PNG images can be uploaded.";
+    FileExecutableOrArchive = "file.executable_or_archive", 422,
+        "出于安全原因，不能上传程序或压缩包，只能上传 PDF 文件或 JPG、PNG 图片。",
+        "For safety, programs and archives cannot be uploaded; only PDF files and JPEG or PNG images.";
+    FilePdfEncrypted = "file.pdf_encrypted", 422,
+        "PDF 文件已加密或设置了打开密码，请去除密码后再上传。",
+        "The PDF is encrypted or password-protected; remove the protection and upload it again.";
+    FilePdfUnreadable = "file.pdf_unreadable", 422,
+        "PDF 文件已损坏或无法读取。", "The PDF is damaged or cannot be read.";
+    UploadMalformed = "upload.malformed", 400,
+        "上传的内容不是有效的 multipart/form-data。", "The upload is not valid multipart/form-data.";
+    MaterialCategoryInvalid = "material.category_invalid", 422,
+        "材料类别应为 complaint_or_application、evidence、identity_document、authorisation、service_address_confirmation 或 other。",
+        "The category must be complaint_or_application, evidence, identity_document, authorisation, service_address_confirmation or other.";
+    MaterialNotFound = "material.not_found", 404,
+        "没有这份材料。", "There is no such material.";
+    MaterialAttached = "material.attached", 409,
+        "材料已随案件提交，不能删除。", "The material was submitted with a case and cannot be deleted.";
+    RangeNotSatisfiable = "range.not_satisfiable", 416,
+        "请求的字节范围超出了文件大小。", "The requested byte range lies outside the file.";
+
     // --- Domain primitives -------------------------------------------------------------
     // (kept together; each primitive's codes share its prefix)
     IdNumberRequired = "id_number.required", 422,

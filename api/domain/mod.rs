@@ -7,6 +7,7 @@ pub mod case_number;
 pub mod credit_code;
 pub mod kinds;
 pub mod licence;
+pub mod materials;
 pub mod money;
 pub mod name;
 pub mod phone;

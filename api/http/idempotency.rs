@@ -53,8 +53,20 @@ pub async fn idempotency(
     };
     // Reads change nothing, and a path no route takes will be refused anyway: neither is
     // worth storing (or buffering) anything for.
+    // Uploads stream their bytes and apply the same rules themselves, keyed on the content
+    // they stored rather than on the form's bytes.
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/")
+        });
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.match_pattern().is_none()
+        || multipart
     {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
@@ -73,8 +85,6 @@ pub async fn idempotency(
         .map(|s| s.0.clone())
         .unwrap_or_else(|| "anonymous".to_owned());
 
-    // TODO: multipart uploads will need a streaming fingerprint instead of this buffer, which
-    // is bounded by the JSON limit.
     let body = match read_body(&mut req, state.config.json_limit_bytes).await {
         Ok(body) => body,
         Err(error) => return Ok(req.error_response(error)),

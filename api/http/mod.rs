@@ -24,6 +24,7 @@ use self::problem::ApiError;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::integrations::Integrations;
+use crate::integrations::blob_store::BlobStore;
 use crate::store::DbPool;
 
 /// What every request handler shares.
@@ -34,6 +35,8 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     /// The outside systems (simulated unless configured otherwise).
     pub integrations: Integrations,
+    /// Where material bytes are kept.
+    pub blobs: Arc<BlobStore>,
 }
 
 impl AppState {
@@ -50,11 +53,13 @@ impl AppState {
             )?,
             None => TokenKeys::random(config.access_token_ttl_seconds, refresh_ttl),
         };
+        let blobs = BlobStore::open(&config.materials_store, config.data_dir.join("uploads"))?;
         Ok(AppState {
             pool,
             config: Arc::new(config),
             tokens: Arc::new(tokens),
             integrations: Integrations::simulated(),
+            blobs: Arc::new(blobs),
         })
     }
 
@@ -116,6 +121,7 @@ clients retry honour an `Idempotency-Key` header.",
         (name = "sessions", description = "Logging in and out."),
         (name = "accounts", description = "The caller's own account."),
         (name = "password-resets", description = "Resetting a forgotten password by SMS."),
+        (name = "materials", description = "Uploading and downloading PDFs and images."),
         (name = "administration", description = "Staff accounts, support and the SMS log."),
         (name = "integrations", description = "Endpoints for integration clients (mini program)."),
         (name = "operations", description = "Health, readiness and metrics.")

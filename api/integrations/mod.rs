@@ -40,6 +40,7 @@
 //! | `JUSTICE_DEPARTMENT_API_KEY` | unset | its API key; required when the URL is set |
 //! | `LEGAL_WORKER_FIXTURE` | unset | simulator's CSV; unset: the list is empty |
 
+pub mod blob_store;
 pub mod citizen_registry;
 mod fixture;
 pub mod http;

@@ -2,6 +2,7 @@
 //! receipts, legal-worker sync, clean-up. Every job claims its rows with
 //! `FOR UPDATE SKIP LOCKED`, so any number of instances can run them at once.
 
+pub mod materials;
 pub mod sms;
 
 use std::time::Duration;
@@ -19,11 +20,14 @@ pub fn run_round(conn: &mut PgConnection, state: &AppState) -> anyhow::Result<us
     handled += sms::deliver_due(conn, &state.integrations)?;
     handled += sms::collect_receipts(conn, &state.integrations)?;
     handled += crate::services::legal_workers::sync_if_due_for(conn, state)?;
+    handled += materials::clean_up(conn, &state.blobs)?;
     idempotency::purge_expired(conn)?;
     Ok(handled)
 }
 
 /// Runs rounds until one finds nothing to do (tests and the `jobs run` command use this).
+/// Call it from a plain thread, not from inside an async runtime: jobs drive the object
+/// store on a runtime of their own.
 pub fn run_until_idle(state: &AppState) -> anyhow::Result<usize> {
     let mut conn = state.pool.get()?;
     let mut total = 0;

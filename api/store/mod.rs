@@ -8,6 +8,7 @@ pub mod clients;
 pub mod cluster;
 pub mod codes;
 pub mod idempotency;
+pub mod materials;
 pub mod reference;
 pub mod reference_data;
 pub mod registrations;

@@ -231,6 +231,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Uploaded PDFs and images. The bytes live in the object store under storage_key.
+    materials (id) {
+        /// Material id.
+        id -> Uuid,
+        /// The account that uploaded it; it alone may use it until it is attached to a case.
+        owner_account_id -> Uuid,
+        /// complaint_or_application, evidence, identity_document, authorisation, service_address_confirmation or other.
+        category -> Text,
+        /// What the uploader says it is.
+        description -> Nullable<Text>,
+        /// The file name as sent, reduced to a safe base name; never used as a path.
+        original_name -> Text,
+        /// The content type the client declared; recorded, never trusted.
+        declared_content_type -> Nullable<Text>,
+        /// The type recognised from the content: application/pdf, image/jpeg or image/png.
+        content_type -> Text,
+        /// Size in bytes.
+        size_bytes -> Int8,
+        /// SHA-256 of the content; the same bytes uploaded twice by one account are one material.
+        sha256 -> Bytea,
+        /// Page count of a PDF; NULL for images.
+        pages -> Nullable<Int4>,
+        /// Key of the bytes in the object store.
+        storage_key -> Text,
+        /// Upload time.
+        created_at -> Timestamptz,
+        /// When it was attached to a case; unattached materials are removed after 24 hours.
+        attached_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     /// Mini-program identities bound to accounts after face verification.
     mini_program_bindings (openid) {
         /// The mini program's identity of the user.
@@ -428,6 +460,7 @@ diesel::table! {
 
 diesel::joinable!(accounts -> courts (court_code));
 diesel::joinable!(lawyer_profiles -> accounts (account_id));
+diesel::joinable!(materials -> accounts (owner_account_id));
 diesel::joinable!(mini_program_bindings -> accounts (account_id));
 diesel::joinable!(mini_program_bindings -> service_clients (client_id));
 diesel::joinable!(one_time_codes -> accounts (account_id));
@@ -447,6 +480,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     lawyer_profiles,
     legal_worker_sync_runs,
     login_throttle,
+    materials,
     mini_program_bindings,
     one_time_codes,
     private_prosecution_charges,

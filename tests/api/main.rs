@@ -6,6 +6,7 @@ mod audit;
 mod errors;
 mod idempotency;
 mod legal_workers;
+mod materials;
 mod mini_program;
 mod operations;
 mod reference;

@@ -6,6 +6,7 @@ pub mod admin_accounts;
 pub mod case_kinds;
 pub mod causes;
 pub mod courts;
+pub mod materials;
 pub mod mini_program;
 pub mod password_resets;
 pub mod registrations;
@@ -32,6 +33,10 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(accounts::change_my_password)
         .service(password_resets::request_password_reset)
         .service(password_resets::confirm_password_reset)
+        .service(materials::upload_material)
+        .service(materials::get_material)
+        .service(materials::download_material)
+        .service(materials::delete_material)
         .service(admin::list_sms)
         .service(admin::get_registration_detail)
         .service(admin::reset_password_by_staff)

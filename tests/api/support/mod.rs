@@ -23,6 +23,8 @@ pub struct TestApp {
     pub pool: DbPool,
     pub state: AppState,
     handle: ServerHandle,
+    /// Files of this app (material store, staging); removed with it.
+    pub data_dir: Option<tempfile::TempDir>,
     // Dropped last: the database outlives the server that uses it.
     _database: TestDatabase,
 }
@@ -60,16 +62,24 @@ impl TestApp {
         E: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
     {
         let db = TestDatabase::new();
-        let config = adjust(Config::for_database(db.url().to_owned()));
+        let data_dir = tempfile::tempdir().expect("data directory");
+        let mut config = Config::for_database(db.url().to_owned());
+        config.data_dir = data_dir.path().to_path_buf();
+        config.materials_store = efiling::integrations::blob_store::BlobStoreConfig::Local {
+            root: data_dir.path().join("materials"),
+        };
+        let config = adjust(config);
         let pool = store::connect(db.url(), 4, Duration::from_secs(10)).expect("test pool");
         let state = AppState::new(pool.clone(), config)
             .expect("application state")
             .with_integrations(integrations);
         let metrics = web::Data::new(Metrics::new().expect("metrics"));
         let server_state = state.clone();
-        TestApp::serve(db, state, move || {
+        let mut app = TestApp::serve(db, state, move || {
             http::app_with(server_state.clone(), metrics.clone(), extra.clone())
-        })
+        });
+        app.data_dir = Some(data_dir);
+        app
     }
 
     /// Starts a custom application (for probing shared mechanisms with test routes).
@@ -104,6 +114,7 @@ impl TestApp {
             pool: state.pool.clone(),
             state,
             handle,
+            data_dir: None,
             _database: db,
         }
     }
@@ -111,10 +122,15 @@ impl TestApp {
     /// Runs the background jobs until they find nothing more to do.
     pub async fn run_jobs(&self) -> usize {
         let state = self.state.clone();
-        web::block(move || efiling::jobs::run_until_idle(&state))
-            .await
-            .expect("blocking pool")
-            .expect("jobs")
+        // A plain thread: the jobs run an async runtime of their own.
+        web::block(move || {
+            std::thread::spawn(move || efiling::jobs::run_until_idle(&state))
+                .join()
+                .expect("job thread")
+        })
+        .await
+        .expect("blocking pool")
+        .expect("jobs")
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,698 @@
+//! Materials: upload, metadata, download and deletion of PDFs and images.
+
+use std::io::Write;
+
+use actix_multipart::{Field, Multipart};
+use actix_web::http::header::{
+    self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
+};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::domain::materials::{
+    Category, ContentType, HEAD_BYTES, accepted_type, ascii_fallback, sanitise_file_name, sniff,
+};
+use crate::domain::text::trim_blanks;
+use crate::errors::{ApiError, Code, FieldError};
+use crate::http::AppState;
+use crate::http::auth::Caller;
+use crate::http::idempotency::IDEMPOTENCY_KEY;
+use crate::http::problem::Problem;
+use crate::store::audit::{self, Actor, Change};
+use crate::store::idempotency::{self, Claim, KeyRef, StoredResponse};
+use crate::store::materials::{self, MaterialRow, NewMaterial};
+
+/// A material's metadata.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "6f1c2a7e-3b9d-4c51-8e0f-2d7b9a4c1e55", "original_name": "起诉状.pdf",
+    "content_type": "application/pdf", "size": 482113,
+    "sha256": "9f2c…", "pages": 3, "category": "complaint_or_application",
+    "description": null, "created_at": "2026-12-03T08:00:00Z", "attached": false
+}))]
+pub struct MaterialView {
+    pub id: Uuid,
+    /// The client's file name, reduced to a safe base name.
+    pub original_name: String,
+    /// Recognised from the content: `application/pdf`, `image/jpeg` or `image/png`.
+    pub content_type: ContentType,
+    /// Bytes.
+    pub size: i64,
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
+    /// Page count of a PDF; null for images.
+    pub pages: Option<i32>,
+    pub category: Category,
+    pub description: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// Whether it was submitted with a case (unattached materials are removed after 24
+    /// hours).
+    pub attached: bool,
+}
+
+impl From<&MaterialRow> for MaterialView {
+    fn from(row: &MaterialRow) -> MaterialView {
+        MaterialView {
+            id: row.id,
+            original_name: row.original_name.clone(),
+            content_type: ContentType::parse(&row.content_type).unwrap_or(ContentType::Pdf),
+            size: row.size_bytes,
+            sha256: hex::encode(&row.sha256),
+            pages: row.pages,
+            category: Category::parse(&row.category).unwrap_or(Category::Other),
+            description: row.description.clone(),
+            created_at: row.created_at,
+            attached: row.attached_at.is_some(),
+        }
+    }
+}
+
+/// The multipart form of an upload (for the contract).
+#[derive(Debug, ToSchema)]
+#[expect(dead_code, reason = "describes the form for the contract only")]
+pub struct MaterialUpload {
+    /// The file: a PDF, JPEG or PNG, recognised by its content, at most 50 MiB by default.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// `complaint_or_application`, `evidence`, `identity_document`, `authorisation`,
+    /// `service_address_confirmation` or `other`.
+    category: Category,
+    /// What the file is, at most 200 characters.
+    description: Option<String>,
+}
+
+/// A file streamed to the staging directory, with what was learnt on the way.
+struct Staged {
+    file: tempfile::TempPath,
+    size: u64,
+    sha256: Vec<u8>,
+    head: Vec<u8>,
+    original_name: String,
+    declared_content_type: Option<String>,
+}
+
+/// Streams the `file` field to a staging file, hashing it and keeping its first bytes, and
+/// stops as soon as it grows past `limit`.
+async fn stage(field: &mut Field, state: &AppState, limit: u64) -> Result<Staged, ApiError> {
+    let original_name = sanitise_file_name(
+        field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .unwrap_or_default(),
+    );
+    let declared_content_type = field.content_type().map(|m| m.essence_str().to_owned());
+    let staging = state.blobs.staging_dir().to_path_buf();
+    let named = web::block(move || tempfile::NamedTempFile::new_in(staging))
+        .await?
+        .map_err(ApiError::internal)?;
+    let (std_file, path) = named.into_parts();
+    let mut file = Some(std_file);
+    let mut hasher = Sha256::new();
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    let mut size: u64 = 0;
+    while let Some(chunk) = field
+        .try_next()
+        .await
+        .map_err(|_| ApiError::new(Code::UploadMalformed))?
+    {
+        size += chunk.len() as u64;
+        if size > limit {
+            return Err(too_large(limit));
+        }
+        if head.len() < HEAD_BYTES {
+            let take = (HEAD_BYTES - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..take]);
+        }
+        hasher.update(&chunk);
+        let mut writer = file
+            .take()
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("lost file")))?;
+        writer = web::block(move || writer.write_all(&chunk).map(|()| writer))
+            .await?
+            .map_err(ApiError::internal)?;
+        file = Some(writer);
+    }
+    if let Some(writer) = file {
+        // Durable before it is acknowledged.
+        web::block(move || writer.sync_all())
+            .await?
+            .map_err(ApiError::internal)?;
+    }
+    Ok(Staged {
+        file: path,
+        size,
+        sha256: hasher.finalize().to_vec(),
+        head,
+        original_name,
+        declared_content_type,
+    })
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::new(Code::FileTooLarge)
+        .with_detail(
+            format!("文件超过了允许的大小（{} 字节）。", limit),
+            format!("The file exceeds the allowed size ({limit} bytes)."),
+        )
+        .with_extension("max_bytes", json!(limit))
+}
+
+/// Reads a small text field, refusing more than `max` bytes.
+async fn text_field(field: &mut Field, max: usize) -> Result<String, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field
+        .try_next()
+        .await
+        .map_err(|_| ApiError::new(Code::UploadMalformed))?
+    {
+        if bytes.len() + chunk.len() > max {
+            return Err(ApiError::field(
+                field.name().unwrap_or("field").to_owned(),
+                Code::TextTooLong,
+            ));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| ApiError::new(Code::UploadMalformed))
+}
+
+/// The page count of a PDF, refusing encrypted and unreadable ones. The file is mapped, not
+/// read, so only the parts the parser touches are loaded.
+fn inspect_pdf(path: &std::path::Path) -> Result<Result<i32, Code>, ApiError> {
+    let file = std::fs::File::open(path).map_err(ApiError::internal)?;
+    // SAFETY: the staging file is private to this request and not modified while mapped.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(ApiError::internal)?;
+    let Ok(metadata) = lopdf::Document::load_metadata_mem(&map) else {
+        return Ok(Err(Code::FilePdfUnreadable));
+    };
+    if metadata.encrypted {
+        return Ok(Err(Code::FilePdfEncrypted));
+    }
+    match i32::try_from(metadata.page_count) {
+        Ok(pages) if pages > 0 => Ok(Ok(pages)),
+        _ => Ok(Err(Code::FilePdfUnreadable)),
+    }
+}
+
+/// Upload a material
+///
+/// Uploads a PDF, JPEG or PNG as `multipart/form-data` with the fields `file`, `category`
+/// and optionally `description`. The type is recognised from the content, never from the
+/// name or the declared type: programs and archives are refused whatever they are called
+/// (`file.executable_or_archive`), encrypted PDFs too (`file.pdf_encrypted`). Files over
+/// the limit (50 MiB by default) answer 413 `file.too_large`, also when the limit is crossed
+/// mid-stream; exactly at the limit is accepted. The same bytes uploaded again by the same
+/// account return the existing material (200). The material belongs to the uploader until
+/// it is attached to a case; unattached materials are removed after 24 hours. Honours
+/// `Idempotency-Key`.
+#[utoipa::path(
+    tag = "materials",
+    security(("bearer" = [])),
+    request_body(content = MaterialUpload, content_type = "multipart/form-data"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried upload safe.")),
+    responses(
+        (status = 201, description = "Uploaded.", body = MaterialView),
+        (status = 200, description = "The same bytes were uploaded before: that material.", body = MaterialView),
+        (status = 400, description = "`upload.malformed`.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`idempotency_key.reused` or `idempotency_key.in_progress`.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`file.too_large` (with `max_bytes`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`file.missing`, `file.empty`, `file.type_not_allowed`, `file.executable_or_archive`, `file.pdf_encrypted`, `file.pdf_unreadable` or an invalid category.", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/materials")]
+pub async fn upload_material(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    mut form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let limit = state.config.max_upload_bytes;
+    // Refuse what announces itself as too big before reading it (the form adds a little).
+    if let Some(length) = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        && length > limit + 64 * 1024
+    {
+        return Err(too_large(limit));
+    }
+
+    let mut staged = None;
+    let mut category = None;
+    let mut description = None;
+    while let Some(mut field) = form
+        .try_next()
+        .await
+        .map_err(|_| ApiError::new(Code::UploadMalformed))?
+    {
+        match field.name().unwrap_or_default() {
+            "file" if staged.is_none() => staged = Some(stage(&mut field, &state, limit).await?),
+            "category" => category = Some(text_field(&mut field, 100).await?),
+            "description" => description = Some(text_field(&mut field, 1000).await?),
+            // Unknown fields are read and ignored.
+            _ => {
+                while field
+                    .try_next()
+                    .await
+                    .map_err(|_| ApiError::new(Code::UploadMalformed))?
+                    .is_some()
+                {}
+            }
+        }
+    }
+
+    let mut errors = Vec::new();
+    let category = match category.as_deref().map(trim_blanks) {
+        Some(raw) => Category::parse(raw).or_else(|| {
+            errors.push(FieldError::new("category", Code::MaterialCategoryInvalid));
+            None
+        }),
+        None => {
+            errors.push(FieldError::new("category", Code::FieldRequired));
+            None
+        }
+    };
+    let description = description
+        .as_deref()
+        .map(trim_blanks)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned);
+    if description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 200)
+    {
+        errors.push(FieldError::new("description", Code::TextTooLong));
+    }
+    let Some(staged) = staged else {
+        errors.push(FieldError::new("file", Code::FileMissing));
+        return Err(ApiError::validation(errors));
+    };
+    if staged.size == 0 {
+        return Err(ApiError::field("file", Code::FileEmpty));
+    }
+    let content_type =
+        accepted_type(sniff(&staged.head)).map_err(|code| ApiError::field("file", code))?;
+    let Some(category) = category.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+    let pages = match content_type {
+        ContentType::Pdf => {
+            let path = staged.file.to_path_buf();
+            let pages = web::block(move || inspect_pdf(&path)).await??;
+            Some(pages.map_err(|code| ApiError::field("file", code))?)
+        }
+        _ => None,
+    };
+
+    // A retried upload: the key is bound to what was uploaded, not to the bytes of the form.
+    let owner = caller.id();
+    let idempotency_key = req
+        .headers()
+        .get(&IDEMPOTENCY_KEY)
+        .and_then(|v| v.to_str().ok())
+        .map(|k| k.trim().to_owned());
+    if let Some(key) = &idempotency_key
+        && (key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()))
+    {
+        return Err(ApiError::new(Code::IdempotencyKeyInvalid));
+    }
+    let fingerprint = {
+        let mut hasher = Sha256::new();
+        hasher.update(&staged.sha256);
+        hasher.update(category.as_str().as_bytes());
+        hasher.update([0]);
+        hasher.update(description.as_deref().unwrap_or_default().as_bytes());
+        hasher.finalize().to_vec()
+    };
+    let principal = format!("account:{owner}");
+    if let Some(key) = idempotency_key.clone() {
+        let (principal, fingerprint) = (principal.clone(), fingerprint.clone());
+        let claim = state
+            .with_conn(move |conn| {
+                let key = KeyRef {
+                    principal: &principal,
+                    key: &key,
+                };
+                Ok(idempotency::claim(
+                    conn,
+                    key,
+                    &fingerprint,
+                    "POST",
+                    "/api/v1/materials",
+                    60,
+                )?)
+            })
+            .await?;
+        match claim {
+            Claim::Acquired => {}
+            Claim::Replay(stored) => return Ok(replay(&stored)),
+            Claim::Mismatch => return Err(ApiError::new(Code::IdempotencyKeyReused)),
+            Claim::InProgress => return Err(ApiError::new(Code::IdempotencyKeyInProgress)),
+        }
+    }
+
+    let outcome = store_material(
+        &state,
+        owner,
+        staged,
+        category,
+        description,
+        content_type,
+        pages,
+    )
+    .await;
+    if let Some(key) = idempotency_key {
+        let principal = principal.clone();
+        let stored = match &outcome {
+            Ok((status, view)) => serde_json::to_vec(view).ok().map(|body| StoredResponse {
+                status: *status,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body,
+            }),
+            Err(_) => None,
+        };
+        state
+            .with_conn(move |conn| {
+                let key = KeyRef {
+                    principal: &principal,
+                    key: &key,
+                };
+                match stored {
+                    Some(stored) => idempotency::complete(conn, key, &stored)?,
+                    None => idempotency::release(conn, key)?,
+                }
+                Ok(())
+            })
+            .await?;
+    }
+    let (status, view) = outcome?;
+    let mut response = if status == 201 {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(response
+        .insert_header((header::LOCATION, format!("/api/v1/materials/{}", view.id)))
+        .json(view))
+}
+
+fn replay(stored: &StoredResponse) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(stored.status)
+        .unwrap_or(actix_web::http::StatusCode::OK);
+    HttpResponse::build(status)
+        .content_type("application/json")
+        .insert_header((
+            crate::http::idempotency::IDEMPOTENT_REPLAYED.clone(),
+            "true",
+        ))
+        .body(stored.body.clone())
+}
+
+/// Moves the staged bytes into the store and records the material, or returns the
+/// material these bytes already are. A row never exists without its blob: the blob goes
+/// first, and is removed again if the row cannot be written.
+async fn store_material(
+    state: &AppState,
+    owner: Uuid,
+    staged: Staged,
+    category: Category,
+    description: Option<String>,
+    content_type: ContentType,
+    pages: Option<i32>,
+) -> Result<(u16, MaterialView), ApiError> {
+    let sha256 = staged.sha256.clone();
+    let existing = state
+        .with_conn(move |conn| Ok(materials::find_by_hash(conn, owner, &sha256)?))
+        .await?;
+    if let Some(existing) = existing {
+        return Ok((200, MaterialView::from(&existing)));
+    }
+
+    let id = Uuid::new_v4();
+    let key = format!("materials/{}/{id}", &id.simple().to_string()[..2]);
+    state
+        .blobs
+        .persist(&staged.file, &key)
+        .await
+        .map_err(ApiError::internal)?;
+    // The staging file is gone now (moved or uploaded).
+    let _ = staged.file.keep();
+
+    let size = i64::try_from(staged.size).unwrap_or(i64::MAX);
+    let key_for_row = key.clone();
+    let sha256 = staged.sha256.clone();
+    let inserted = state
+        .transaction(move |conn| {
+            let row = materials::insert(
+                conn,
+                &NewMaterial {
+                    id,
+                    owner_account_id: owner,
+                    category: category.as_str(),
+                    description: description.as_deref(),
+                    original_name: &staged.original_name,
+                    declared_content_type: staged.declared_content_type.as_deref(),
+                    content_type: content_type.as_str(),
+                    size_bytes: size,
+                    sha256: &staged.sha256,
+                    pages,
+                    storage_key: &key_for_row,
+                },
+            )?;
+            audit::record(
+                conn,
+                &Actor::account(owner),
+                &Change {
+                    action: "material.uploaded",
+                    subject_type: "material",
+                    subject_id: &id.to_string(),
+                    details: json!({
+                        "content_type": content_type.as_str(),
+                        "size": size,
+                        "category": category.as_str(),
+                    }),
+                },
+            )?;
+            Ok(row)
+        })
+        .await;
+    match inserted {
+        Ok(row) => Ok((201, MaterialView::from(&row))),
+        Err(error) => {
+            if let Err(cleanup) = state.blobs.delete(&key).await {
+                tracing::warn!(error = %cleanup, "orphan blob left for the sweeper");
+            }
+            // Two identical uploads at once: the loser answers with the winner's material.
+            let winner = state
+                .with_conn(move |conn| Ok(materials::find_by_hash(conn, owner, &sha256)?))
+                .await?;
+            match winner {
+                Some(existing) => Ok((200, MaterialView::from(&existing))),
+                None => Err(error),
+            }
+        }
+    }
+}
+
+async fn owned_material(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<MaterialRow, ApiError> {
+    let owner = caller.id();
+    state
+        .with_conn(move |conn| Ok(materials::find(conn, id)?))
+        .await?
+        // Someone else's material does not exist, as far as the caller can tell.
+        .filter(|m| m.owner_account_id == owner)
+        .ok_or_else(|| ApiError::new(Code::MaterialNotFound))
+}
+
+/// Get a material
+///
+/// The metadata of one of the caller's materials. Anyone else's is 404.
+#[utoipa::path(
+    tag = "materials",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Material id.")),
+    responses(
+        (status = 200, description = "The material.", body = MaterialView),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`material.not_found`.", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/materials/{id}")]
+pub async fn get_material(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<MaterialView>, ApiError> {
+    let material = owned_material(&state, &caller, id.into_inner()).await?;
+    Ok(web::Json(MaterialView::from(&material)))
+}
+
+/// Parses a single `bytes=` range against a file of `size` bytes; `None` means the whole
+/// file (no header, or several ranges, which are answered whole).
+fn requested_range(req: &HttpRequest, size: u64) -> Result<Option<(u64, u64)>, ApiError> {
+    let Some(value) = req
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Ok(None);
+    };
+    let Some(spec) = value.trim().strip_prefix("bytes=") else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let unsatisfiable =
+        || ApiError::new(Code::RangeNotSatisfiable).with_extension("size", json!(size));
+    let (start, end) = spec.split_once('-').ok_or_else(unsatisfiable)?;
+    let (start, end) = match (start.trim(), end.trim()) {
+        ("", suffix) => {
+            let length: u64 = suffix.parse().map_err(|_| unsatisfiable())?;
+            if length == 0 {
+                return Err(unsatisfiable());
+            }
+            (size.saturating_sub(length), size - 1)
+        }
+        (start, "") => (
+            start.parse().map_err(|_| unsatisfiable())?,
+            size.saturating_sub(1),
+        ),
+        (start, end) => {
+            let start: u64 = start.parse().map_err(|_| unsatisfiable())?;
+            let end: u64 = end.parse().map_err(|_| unsatisfiable())?;
+            (start, end.min(size.saturating_sub(1)))
+        }
+    };
+    if size == 0 || start > end || start >= size {
+        return Err(unsatisfiable());
+    }
+    Ok(Some((start, end)))
+}
+
+/// Download a material
+///
+/// The bytes, as an attachment named after the original file (with an ASCII fallback and
+/// `filename*` in UTF-8), with the recognised content type and `nosniff`. A `Range:
+/// bytes=…` header gets a 206 with that part.
+#[utoipa::path(
+    tag = "materials",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Material id."),
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`.")
+    ),
+    responses(
+        (status = 200, description = "The file.", content_type = "application/octet-stream"),
+        (status = 206, description = "The requested part.", content_type = "application/octet-stream"),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`material.not_found`.", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "`range.not_satisfiable`.", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/materials/{id}/content")]
+pub async fn download_material(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let material = owned_material(&state, &caller, id.into_inner()).await?;
+    let size = u64::try_from(material.size_bytes).unwrap_or(0);
+    let range = requested_range(&req, size)?;
+    let stream = state
+        .blobs
+        .get(
+            &material.storage_key,
+            range.map(|(start, end)| start..end + 1),
+        )
+        .await
+        .map_err(ApiError::internal)?;
+
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii_fallback(&material.original_name)),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: header::Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: material.original_name.clone().into_bytes(),
+            }),
+        ],
+    };
+    let mut response = match range {
+        Some((start, end)) => {
+            let mut builder = HttpResponse::PartialContent();
+            builder.insert_header((header::CONTENT_RANGE, format!("bytes {start}-{end}/{size}")));
+            builder
+        }
+        None => HttpResponse::Ok(),
+    };
+    let length = range.map_or(size, |(start, end)| end - start + 1);
+    Ok(response
+        .content_type(material.content_type.as_str())
+        .insert_header(disposition)
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::ACCEPT_RANGES, "bytes"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .no_chunking(length)
+        .streaming(stream))
+}
+
+/// Delete a material
+///
+/// Deletes one of the caller's materials while it is not attached to a submitted case.
+#[utoipa::path(
+    tag = "materials",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Material id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`material.not_found`.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`material.attached`.", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[delete("/materials/{id}")]
+pub async fn delete_material(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let material = owned_material(&state, &caller, id.into_inner()).await?;
+    let owner = caller.id();
+    let id = material.id;
+    let deleted = state
+        .transaction(move |conn| {
+            let deleted = materials::delete_unattached(conn, id)?
+                .ok_or_else(|| ApiError::new(Code::MaterialAttached))?;
+            audit::record(
+                conn,
+                &Actor::account(owner),
+                &Change {
+                    action: "material.deleted",
+                    subject_type: "material",
+                    subject_id: &id.to_string(),
+                    details: json!({}),
+                },
+            )?;
+            Ok(deleted)
+        })
+        .await?;
+    if let Err(error) = state.blobs.delete(&deleted.storage_key).await {
+        tracing::warn!(error = %error, "blob left for the sweeper");
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
