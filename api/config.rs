@@ -183,14 +183,19 @@ where
 /// The listen address: `host:port` with an IP address, or `localhost:port`.
 fn parse_listen() -> anyhow::Result<SocketAddr> {
     let raw = var("EFILING_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    listen_address(&raw).map_err(|_| {
+        anyhow::anyhow!("EFILING_LISTEN={raw:?} is not an address like 127.0.0.1:8080")
+    })
+}
+
+/// Reads `host:port` with an IP address, or `localhost:port`.
+pub fn listen_address(raw: &str) -> Result<SocketAddr, std::net::AddrParseError> {
     let text = raw.trim();
     let text = match text.strip_prefix("localhost:") {
         Some(port) => format!("127.0.0.1:{port}"),
         None => text.to_owned(),
     };
-    text.parse().map_err(|_| {
-        anyhow::anyhow!("EFILING_LISTEN={raw:?} is not an address like 127.0.0.1:8080")
-    })
+    text.parse()
 }
 
 /// Origins like `https://host[:port]`, without a path.

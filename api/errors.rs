@@ -404,6 +404,8 @@ error_codes! {
     PasswordIsDefault = "password.is_default", 422,
         "不能使用身份证号后 8 位作为密码。",
         "The last eight characters of the ID number cannot be the password.";
+    PasswordUnchanged = "password.unchanged", 422,
+        "新密码不能与当前密码相同。", "The new password must differ from the current one.";
     PasswordCurrentWrong = "password.current_wrong", 422,
         "当前密码不正确。", "The current password is wrong.";
     CodeInvalid = "code.invalid", 422,
@@ -545,6 +547,9 @@ error_codes! {
         "金额不能为负数。", "The amount cannot be negative.";
 
     // --- Mini program and legal-worker sync ---
+    MiniProgramIdentityMismatch = "mini_program.identity_mismatch", 409,
+        "该身份证号的账号姓名与认证姓名不一致，不能绑定。",
+        "The account with this ID number has another name; it cannot be bound.";
     OpenidInvalid = "openid.invalid", 422,
         "openid 应为 1 到 128 个字母、数字、横线或下划线。",
         "An openid is 1 to 128 letters, digits, hyphens or underscores.";
@@ -563,4 +568,25 @@ error_codes! {
     MiniProgramNotBound = "mini_program.not_bound", 404,
         "该微信用户尚未绑定账号，请先注册。",
         "This mini-program user is not bound to an account; register first.";
+
+    // --- Assisted password resets ---
+    PasswordResetRequestNotFound = "password_reset_request.not_found", 404,
+        "没有这个密码重置申请。", "There is no such password reset request.";
+    PasswordResetRequestDocumentNotFound = "password_reset_request.document_not_found", 404,
+        "该申请没有这种材料（应为 licence、id_card 或 holding_id_photo）。",
+        "The request has no document of this kind (licence, id_card or holding_id_photo).";
+    PasswordResetRequestAlreadyDecided = "password_reset_request.already_decided", 409,
+        "该申请已经处理过，不能再次处理。", "The request was already decided.";
+    PasswordResetRequestNoAccount = "password_reset_request.no_account", 409,
+        "申请中的用户名不对应任何账号，不能通过，请驳回并说明原因。",
+        "The login in the request matches no account, so it cannot be approved; refuse it with a reason.";
+    PasswordResetRequestAccountInactive = "password_reset_request.account_inactive", 409,
+        "该账号尚未通过审核或已停用，不能重置密码。",
+        "The account is not verified or is disabled, so its password cannot be reset.";
+    PasswordResetRequestDecisionInvalid = "password_reset_request.decision_invalid", 422,
+        "处理结果应为 approve（通过）或 refuse（驳回）。",
+        "The decision must be approve or refuse.";
+    PasswordResetRequestStatusInvalid = "password_reset_request.status_invalid", 422,
+        "申请状态应为 pending、approved 或 refused。",
+        "The status must be pending, approved or refused.";
 }

@@ -15,4 +15,5 @@ pub mod jobs;
 pub mod logging;
 pub mod server;
 pub mod services;
+pub mod state;
 pub mod store;

@@ -32,8 +32,9 @@ enum Command {
     /// Run the HTTP API. Without DATABASE_URL it starts an embedded PostgreSQL under
     /// EFILING_DATA_DIR (default .data/) and migrates it.
     Serve {
-        /// Address to listen on.
-        #[arg(long, env = "EFILING_LISTEN", default_value = "127.0.0.1:8080")]
+        /// Address to listen on, e.g. 127.0.0.1:8080 or localhost:8080.
+        #[arg(long, env = "EFILING_LISTEN", default_value = "127.0.0.1:8080",
+              value_parser = efiling::config::listen_address)]
         listen: SocketAddr,
     },
     /// Apply database migrations and load the reference data (idempotent).

@@ -40,7 +40,7 @@ pub fn check_new_password(password: &str, id_number: Option<&str>) -> Result<(),
     {
         return Err(Code::PasswordTooSimple);
     }
-    if id_number.is_some_and(|id| default_password(id) == password) {
+    if id_number.is_some_and(|id| default_password(id).eq_ignore_ascii_case(password)) {
         return Err(Code::PasswordIsDefault);
     }
     Ok(())

@@ -30,6 +30,18 @@ pub enum SmsTemplate {
     PhoneChangeCode { code: String },
     /// Staff reset the password.
     PasswordResetByStaff,
+    /// A request to reset the password with documents was received (sent to the phone the
+    /// requester gave, whether or not the login matches an account).
+    PasswordResetRequestReceived,
+    /// Staff approved such a request: how to log in with the temporary password. The
+    /// licence number of a lawyer or legal worker is their login name; others log in with
+    /// the ID number, which is never written into a message.
+    PasswordResetRequestApproved {
+        licence_number: Option<String>,
+        temporary_password: String,
+    },
+    /// Staff refused such a request, for this reason.
+    PasswordResetRequestRefused { reason: String },
 }
 
 /// How long one-time codes live, as told in their messages.
@@ -51,6 +63,9 @@ impl SmsTemplate {
             SmsTemplate::PasswordResetCode { .. } => "password_reset_code",
             SmsTemplate::PhoneChangeCode { .. } => "phone_change_code",
             SmsTemplate::PasswordResetByStaff => "password_reset_by_staff",
+            SmsTemplate::PasswordResetRequestReceived => "password_reset_request_received",
+            SmsTemplate::PasswordResetRequestApproved { .. } => "password_reset_request_approved",
+            SmsTemplate::PasswordResetRequestRefused { .. } => "password_reset_request_refused",
         }
     }
 
@@ -97,6 +112,26 @@ impl SmsTemplate {
             SmsTemplate::PasswordResetByStaff => {
                 "工作人员已按您的申请重置了电子诉讼服务平台的登录密码，请登录后立即修改密码。".to_owned()
             }
+            SmsTemplate::PasswordResetRequestReceived => {
+                "您的密码重置申请已收到，工作人员核对材料后将以短信通知处理结果。如非本人操作，请忽略本短信。"
+                    .to_owned()
+            }
+            SmsTemplate::PasswordResetRequestApproved {
+                licence_number,
+                temporary_password,
+            } => {
+                let login = match licence_number {
+                    Some(licence) => format!("执业证号{licence}（或身份证号）"),
+                    None => "身份证号".to_owned(),
+                };
+                format!(
+                    "您的密码重置申请已通过审核。请用{login}作为用户名、临时密码{temporary_password}登录山东法院电子诉讼服务平台，首次登录后须立即修改密码。"
+                )
+            }
+            SmsTemplate::PasswordResetRequestRefused { reason } => format!(
+                "您的密码重置申请未通过审核，原因：{}。如有疑问，请联系法院。",
+                reason.trim_end_matches(['。', '.', '！', '!', '；', ';', ' '])
+            ),
         }
     }
 }
@@ -137,6 +172,33 @@ mod tests {
         }
         .body();
         assert!(body.contains("042917") && body.contains("10分钟"), "{body}");
+    }
+
+    #[test]
+    fn an_approved_reset_request_tells_how_to_log_in() {
+        let body = SmsTemplate::PasswordResetRequestApproved {
+            licence_number: Some("13701201010000024".into()),
+            temporary_password: "Ab3dEf7hJk".into(),
+        }
+        .body();
+        assert!(
+            body.contains("执业证号13701201010000024") && body.contains("临时密码Ab3dEf7hJk"),
+            "{body}"
+        );
+        let body = SmsTemplate::PasswordResetRequestApproved {
+            licence_number: None,
+            temporary_password: "Ab3dEf7hJk".into(),
+        }
+        .body();
+        assert!(body.contains("请用身份证号作为用户名"), "{body}");
+        let body = SmsTemplate::PasswordResetRequestRefused {
+            reason: "手持身份证照片不清晰。".into(),
+        }
+        .body();
+        assert!(
+            body.contains("原因：手持身份证照片不清晰。如有疑问"),
+            "{body}"
+        );
     }
 
     #[test]

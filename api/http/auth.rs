@@ -241,15 +241,16 @@ impl FromRequest for MiniProgramClient {
     }
 }
 
-/// The address of the client: the peer, or the first `X-Forwarded-For` hop when the
-/// service is configured to sit behind a proxy that sets it.
+/// The address of the client: the peer, or — when the service is configured to sit behind
+/// a proxy — the last `X-Forwarded-For` entry, the one that proxy appended (earlier entries
+/// are whatever the client chose to send).
 pub fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
     if trust_forwarded_for
         && let Some(forwarded) = req
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
             .and_then(|v| v.trim().parse::<IpAddr>().ok())
     {
         return forwarded.to_string();
@@ -285,7 +286,11 @@ mod tests {
             .insert_header(("x-forwarded-for", "203.0.113.7, 10.0.0.1"))
             .to_http_request();
         assert_eq!(client_address(&req, false), "10.0.0.9");
-        assert_eq!(client_address(&req, true), "203.0.113.7");
+        assert_eq!(
+            client_address(&req, true),
+            "10.0.0.1",
+            "the hop our proxy added"
+        );
     }
 
     #[test]

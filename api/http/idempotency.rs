@@ -30,10 +30,30 @@ pub static IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent
 /// How long the first request may run before a retry may take its key over.
 const LEASE_SECONDS: i64 = 60;
 
-/// Who is calling, for scoping keys; set by authentication. Requests without one share the
-/// anonymous scope.
-#[derive(Debug, Clone)]
-pub struct IdempotencyScope(pub String);
+/// Whose key this is: the account of a valid access token, the credential itself (hashed)
+/// for anything else presented (an integration client's key, an expired token), or the
+/// anonymous scope. A stored answer is only ever replayed to the same caller.
+fn scope_of(req: &actix_web::HttpRequest, state: &AppState) -> String {
+    let Some(credential) = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    else {
+        return "anonymous".to_owned();
+    };
+    let token = credential
+        .split_once(' ')
+        .map_or(credential, |(_, token)| token.trim());
+    match state.tokens.verify_access(token) {
+        Ok(claims) => format!("account:{}", claims.sub),
+        Err(_) => format!(
+            "credential:{}",
+            hex::encode(Sha256::digest(credential.as_bytes()))
+        ),
+    }
+}
 
 /// Response headers a replay must carry again.
 const KEPT_HEADERS: [HeaderName; 4] = [
@@ -79,11 +99,7 @@ pub async fn idempotency(
         let error = ApiError::internal(anyhow::anyhow!("application state missing"));
         return Ok(req.error_response(error));
     };
-    let scope = req
-        .extensions()
-        .get::<IdempotencyScope>()
-        .map(|s| s.0.clone())
-        .unwrap_or_else(|| "anonymous".to_owned());
+    let scope = scope_of(req.request(), &state);
 
     let body = match read_body(&mut req, state.config.json_limit_bytes).await {
         Ok(body) => body,
@@ -162,7 +178,14 @@ pub async fn idempotency(
         }
     };
 
-    if !(status.is_success() || status.is_redirection()) {
+    // Answers marked `no-store` carry secrets (session tokens): they are never kept, so a
+    // retry runs again rather than reading them back from the database.
+    let no_store = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store"));
+    if !(status.is_success() || status.is_redirection()) || no_store {
         forget(&state, scope, key).await;
     } else {
         let stored = StoredResponse {

@@ -7,97 +7,21 @@ pub mod metrics;
 pub mod pagination;
 pub mod problem;
 pub mod request_id;
+pub mod uploads;
 pub mod v1;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, web};
-use diesel::{Connection, PgConnection};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use self::metrics::Metrics;
-use self::problem::ApiError;
-use crate::auth::tokens::TokenKeys;
-use crate::config::Config;
-use crate::integrations::Integrations;
-use crate::integrations::blob_store::BlobStore;
-use crate::store::DbPool;
 
-/// What every request handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: DbPool,
-    pub config: Arc<Config>,
-    pub tokens: Arc<TokenKeys>,
-    /// The outside systems (simulated unless configured otherwise).
-    pub integrations: Integrations,
-    /// Where material bytes are kept.
-    pub blobs: Arc<BlobStore>,
-}
-
-impl AppState {
-    /// State over `pool`; token keys come from the configured secret, or are random for
-    /// this process when none is configured.
-    pub fn new(pool: DbPool, config: Config) -> anyhow::Result<AppState> {
-        let refresh_ttl = config.refresh_token_ttl_days * 86_400;
-        let tokens = match &config.token_secret {
-            Some(secret) => TokenKeys::new(
-                &config.token_key_id,
-                secret.as_bytes(),
-                config.access_token_ttl_seconds,
-                refresh_ttl,
-            )?,
-            None => TokenKeys::random(config.access_token_ttl_seconds, refresh_ttl),
-        };
-        let blobs = BlobStore::open(&config.materials_store, config.data_dir.join("uploads"))?;
-        Ok(AppState {
-            pool,
-            config: Arc::new(config),
-            tokens: Arc::new(tokens),
-            integrations: Integrations::simulated(),
-            blobs: Arc::new(blobs),
-        })
-    }
-
-    /// The same state talking to other outside systems.
-    pub fn with_integrations(self, integrations: Integrations) -> AppState {
-        AppState {
-            integrations,
-            ..self
-        }
-    }
-
-    /// Runs `work` with a pooled connection on the blocking pool (diesel is synchronous and
-    /// must never run on an HTTP worker), inside the caller's tracing span.
-    pub async fn with_conn<T, F>(&self, work: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        let span = tracing::Span::current();
-        web::block(move || {
-            let _entered = span.enter();
-            let mut conn = pool.get().map_err(ApiError::unavailable)?;
-            work(&mut conn)
-        })
-        .await?
-    }
-
-    /// Like [`AppState::with_conn`], inside one transaction that commits when `work`
-    /// succeeds and rolls back when it fails: nothing is ever half-written.
-    pub async fn transaction<T, F>(&self, work: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
-    {
-        self.with_conn(move |conn| conn.transaction(work)).await
-    }
-}
+pub use crate::state::AppState;
 
 /// The published description of the API.
 #[derive(OpenApi)]

@@ -249,6 +249,7 @@ pub async fn render_problems(
         header::CONTENT_LANGUAGE,
         HeaderValue::from_static(lang.tag()),
     );
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     headers.remove(header::CONTENT_LENGTH);
     if let Some(seconds) = retry_after {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));

@@ -6,7 +6,7 @@ use std::time::Instant;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
 use tracing::Instrument;
@@ -55,6 +55,7 @@ pub async fn observe(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let request_id = RequestId::from_header(req.headers().get(&X_REQUEST_ID));
+    let authenticated = req.headers().contains_key(header::AUTHORIZATION);
     req.extensions_mut().insert(request_id.clone());
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = method_label(req.method());
@@ -91,6 +92,11 @@ pub async fn observe(
             );
             if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
                 res.headers_mut().insert(X_REQUEST_ID.clone(), value);
+            }
+            // Answers to a caller with credentials are about that caller: no cache keeps them.
+            if authenticated && !res.headers().contains_key(header::CACHE_CONTROL) {
+                res.headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
             Ok(res)
         }

@@ -4,11 +4,16 @@
 //!
 //! Uploads are first streamed to a staging file (hashed and checked on the way), then moved
 //! into the store under their final key: a rename on the local filesystem, a multipart
-//! upload to S3. Nothing is ever held whole in memory.
+//! upload to S3 (parts of 8 MiB, at most two in flight; an upload that fails is aborted, so
+//! that no parts are left behind). Nothing is ever held whole in memory.
+//!
+//! Downloads stream from the store as fast as the client takes them: a download is not cut
+//! off after a fixed time, only when the store falls silent for 30 seconds.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use bytes::Bytes;
@@ -18,8 +23,9 @@ use futures_util::{StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as StorePath;
-use object_store::{GetOptions, GetRange, ObjectStore, WriteMultipart};
+use object_store::{ClientOptions, GetOptions, GetRange, MultipartUpload, ObjectStore, PutPayload};
 use tokio::io::AsyncReadExt;
+use tokio::task::JoinSet;
 
 /// Where blobs are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +73,10 @@ impl BlobStoreConfig {
 /// The store of material bytes.
 pub struct BlobStore {
     store: Arc<dyn ObjectStore>,
+    /// The same store for downloads: without the client's overall request timeout, which
+    /// would cut off (and make the client re-request) a download that a slow client takes
+    /// longer than that to read; [`BlobStore::get`] bounds the silences instead.
+    reader: Arc<dyn ObjectStore>,
     /// The directory behind a local store, for moving staged files in by renaming.
     local_root: Option<PathBuf>,
     staging: PathBuf,
@@ -83,6 +93,11 @@ impl std::fmt::Debug for BlobStore {
 
 /// Parts of a multipart upload to S3.
 const PART_BYTES: usize = 8 << 20;
+/// Parts of one upload being sent at once.
+const PARTS_IN_FLIGHT: usize = 2;
+/// How long a download waits for the store: for the answer, and then for each next chunk
+/// (counted only while the client is ready for more).
+const STORE_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl BlobStore {
     /// Opens the store; staged uploads go to `staging` (for a local store, keep it on the same
@@ -95,9 +110,10 @@ impl BlobStore {
             BlobStoreConfig::Local { root } => {
                 std::fs::create_dir_all(root)
                     .with_context(|| format!("cannot create the store {}", root.display()))?;
-                let store = LocalFileSystem::new_with_prefix(root)?;
+                let store: Arc<dyn ObjectStore> = Arc::new(LocalFileSystem::new_with_prefix(root)?);
                 Ok(BlobStore {
-                    store: Arc::new(store),
+                    reader: Arc::clone(&store),
+                    store,
                     local_root: Some(root.clone()),
                     staging,
                 })
@@ -109,19 +125,25 @@ impl BlobStore {
                 access_key_id,
                 secret_access_key,
             } => {
-                let mut builder = AmazonS3Builder::new()
-                    .with_bucket_name(bucket)
-                    .with_region(region)
-                    .with_access_key_id(access_key_id)
-                    .with_secret_access_key(secret_access_key);
-                if let Some(endpoint) = endpoint {
-                    builder = builder
-                        .with_endpoint(endpoint)
-                        .with_allow_http(endpoint.starts_with("http://"))
-                        .with_virtual_hosted_style_request(false);
-                }
+                let build = |options: ClientOptions| {
+                    // The client options first: setting them replaces `allow_http`.
+                    let mut builder = AmazonS3Builder::new()
+                        .with_client_options(options)
+                        .with_bucket_name(bucket)
+                        .with_region(region)
+                        .with_access_key_id(access_key_id)
+                        .with_secret_access_key(secret_access_key);
+                    if let Some(endpoint) = endpoint {
+                        builder = builder
+                            .with_endpoint(endpoint)
+                            .with_allow_http(endpoint.starts_with("http://"))
+                            .with_virtual_hosted_style_request(false);
+                    }
+                    builder.build()
+                };
                 Ok(BlobStore {
-                    store: Arc::new(builder.build()?),
+                    store: Arc::new(build(ClientOptions::new())?),
+                    reader: Arc::new(build(ClientOptions::new().with_timeout_disabled())?),
                     local_root: None,
                     staging,
                 })
@@ -148,20 +170,35 @@ impl BlobStore {
             })
             .await?;
         }
-        let upload = self.store.put_multipart(&StorePath::from(key)).await?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
-        let mut file = tokio::fs::File::open(staged).await?;
-        let mut buffer = vec![0u8; 1 << 20];
-        loop {
-            let read = file.read(&mut buffer).await?;
-            if read == 0 {
-                break;
+        let location = StorePath::from(key);
+        let mut file = tokio::fs::File::open(staged)
+            .await
+            .with_context(|| format!("cannot open the staged file {}", staged.display()))?;
+        if file.metadata().await?.len() == 0 {
+            // A multipart upload needs at least one part.
+            self.store.put(&location, PutPayload::new()).await?;
+        } else {
+            let mut upload = self.store.put_multipart(&location).await?;
+            let sent = match send_parts(&mut file, upload.as_mut()).await {
+                Ok(()) => upload
+                    .complete()
+                    .await
+                    .map(drop)
+                    .map_err(anyhow::Error::from),
+                Err(error) => Err(error),
+            };
+            if let Err(error) = sent {
+                // Otherwise the parts sent so far stay in the bucket (and are billed).
+                if let Err(abort) = upload.abort().await {
+                    tracing::warn!(error = %abort, key, "a failed multipart upload was not aborted");
+                }
+                return Err(error.context(format!("cannot upload {key} to the store")));
             }
-            writer.wait_for_capacity(2).await?;
-            writer.write(&buffer[..read]);
         }
-        writer.finish().await?;
-        tokio::fs::remove_file(staged).await?;
+        // The blob is stored: a staging file left behind is removed by the clean-up job.
+        if let Err(error) = tokio::fs::remove_file(staged).await {
+            tracing::warn!(error = %error, path = %staged.display(), "staging file left behind");
+        }
         Ok(())
     }
 
@@ -175,8 +212,13 @@ impl BlobStore {
             range: range.map(GetRange::Bounded),
             ..GetOptions::default()
         };
-        let result = self.store.get_opts(&StorePath::from(key), options).await?;
-        Ok(result.into_stream().map_err(std::io::Error::other).boxed())
+        let result = tokio::time::timeout(
+            STORE_TIMEOUT,
+            self.reader.get_opts(&StorePath::from(key), options),
+        )
+        .await
+        .map_err(|_| anyhow::anyhow!("the store did not answer for {key} in time"))??;
+        Ok(with_idle_timeout(result.into_stream(), STORE_TIMEOUT))
     }
 
     /// Removes `key`; a missing blob is not an error.
@@ -197,4 +239,65 @@ impl BlobStore {
             .await
             .map_err(Into::into)
     }
+}
+
+/// Sends the rest of `file` as parts of `upload`, a few at a time; returns once every part
+/// is stored (the upload still to be completed) or one failed (still to be aborted).
+async fn send_parts(
+    file: &mut tokio::fs::File,
+    upload: &mut dyn MultipartUpload,
+) -> anyhow::Result<()> {
+    let mut in_flight: JoinSet<object_store::Result<()>> = JoinSet::new();
+    let outcome = async {
+        loop {
+            let mut part = Vec::with_capacity(PART_BYTES);
+            (&mut *file)
+                .take(PART_BYTES as u64)
+                .read_to_end(&mut part)
+                .await?;
+            if part.is_empty() {
+                break;
+            }
+            while in_flight.len() >= PARTS_IN_FLIGHT {
+                if let Some(sent) = in_flight.join_next().await {
+                    sent??;
+                }
+            }
+            // Parts are numbered in the order they are handed over, not sent.
+            in_flight.spawn(upload.put_part(PutPayload::from(Bytes::from(part))));
+        }
+        while let Some(sent) = in_flight.join_next().await {
+            sent??;
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    if outcome.is_err() {
+        in_flight.shutdown().await;
+    }
+    outcome
+}
+
+/// Ends `stream` with a `TimedOut` error when the store sends nothing for `idle` while it
+/// is being read.
+fn with_idle_timeout(
+    stream: BoxStream<'static, object_store::Result<Bytes>>,
+    idle: Duration,
+) -> BoxStream<'static, std::io::Result<Bytes>> {
+    futures_util::stream::unfold(Some(stream), move |stream| async move {
+        let mut stream = stream?;
+        match tokio::time::timeout(idle, stream.next()).await {
+            Ok(Some(Ok(bytes))) => Some((Ok(bytes), Some(stream))),
+            Ok(Some(Err(error))) => Some((Err(std::io::Error::other(error)), None)),
+            Ok(None) => None,
+            Err(_) => Some((
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("the store sent nothing for {}s", idle.as_secs()),
+                )),
+                None,
+            )),
+        }
+    })
+    .boxed()
 }

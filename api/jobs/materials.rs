@@ -1,6 +1,7 @@
 //! Keeping the material store tidy: materials never attached to a case are removed after a
-//! day, blobs without a row (left by a crash between storing the bytes and writing the row)
-//! are removed, and so are abandoned staging files.
+//! day, blobs without a row (materials and password reset documents, left by a crash
+//! between storing the bytes and writing the row) are removed, and so are abandoned staging
+//! files.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -11,7 +12,7 @@ use serde_json::json;
 
 use crate::integrations::blob_store::BlobStore;
 use crate::store::audit::{self, Actor, Change};
-use crate::store::materials;
+use crate::store::{materials, password_reset_requests};
 
 /// How long an unattached material is kept.
 pub const UNATTACHED_HOURS: i64 = 24;
@@ -73,7 +74,11 @@ fn remove_stale(
     Ok(stale.len())
 }
 
-/// Removes blobs older than `min_age` that no material row names; returns how many.
+/// The rows that name the blobs under a prefix: which of the given keys have one.
+type KnownKeys = fn(&mut PgConnection, &[String]) -> diesel::QueryResult<Vec<String>>;
+
+/// Removes blobs older than `min_age` that no row names (materials under `materials/`,
+/// password reset documents under `password-reset-documents/`); returns how many.
 pub fn sweep_orphans(
     conn: &mut PgConnection,
     blobs: &BlobStore,
@@ -81,19 +86,28 @@ pub fn sweep_orphans(
     min_age: Duration,
 ) -> anyhow::Result<usize> {
     let cutoff = Utc::now() - chrono::Duration::from_std(min_age)?;
-    let old: Vec<String> = runtime
-        .block_on(blobs.list("materials"))?
-        .into_iter()
-        .filter(|(_, modified)| *modified < cutoff)
-        .map(|(key, _)| key)
-        .collect();
+    let prefixes: [(&str, KnownKeys); 2] = [
+        ("materials", materials::existing_keys),
+        (
+            password_reset_requests::STORAGE_PREFIX,
+            password_reset_requests::existing_keys,
+        ),
+    ];
     let mut removed = 0;
-    for chunk in old.chunks(500) {
-        let known = materials::existing_keys(conn, chunk)?;
-        for key in chunk.iter().filter(|k| !known.contains(k)) {
-            runtime.block_on(blobs.delete(key))?;
-            tracing::info!(key = %key, "removed a blob without a material");
-            removed += 1;
+    for (prefix, existing_keys) in prefixes {
+        let old: Vec<String> = runtime
+            .block_on(blobs.list(prefix))?
+            .into_iter()
+            .filter(|(_, modified)| *modified < cutoff)
+            .map(|(key, _)| key)
+            .collect();
+        for chunk in old.chunks(500) {
+            let known = existing_keys(conn, chunk)?;
+            for key in chunk.iter().filter(|k| !known.contains(k)) {
+                runtime.block_on(blobs.delete(key))?;
+                tracing::info!(key = %key, "removed a blob without a row");
+                removed += 1;
+            }
         }
     }
     Ok(removed)

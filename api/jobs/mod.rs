@@ -9,19 +9,47 @@ use std::time::Duration;
 
 use diesel::PgConnection;
 
-use crate::http::AppState;
 use crate::services::registrations;
+use crate::state::AppState;
 use crate::store::idempotency;
 
 /// One round of every job; returns how many items were handled.
 pub fn run_round(conn: &mut PgConnection, state: &AppState) -> anyhow::Result<usize> {
+    // Each job runs whatever the others do: a failing one is logged and the rest go on.
     let mut handled = 0;
-    handled += registrations::verify_due(conn, &state.integrations)?;
-    handled += sms::deliver_due(conn, &state.integrations)?;
-    handled += sms::collect_receipts(conn, &state.integrations)?;
-    handled += crate::services::legal_workers::sync_if_due_for(conn, state)?;
-    handled += materials::clean_up(conn, &state.blobs)?;
-    idempotency::purge_expired(conn)?;
+    let mut failures = 0;
+    let mut tally = |job: &str, result: anyhow::Result<usize>| match result {
+        Ok(count) => handled += count,
+        Err(error) => {
+            failures += 1;
+            tracing::error!(job, error = %format!("{error:#}"), "background job failed");
+        }
+    };
+    tally(
+        "registration verification",
+        registrations::verify_due(conn, &state.integrations),
+    );
+    tally("SMS delivery", sms::deliver_due(conn, &state.integrations));
+    tally(
+        "SMS receipts",
+        sms::collect_receipts(conn, &state.integrations),
+    );
+    let hours = state.config.legal_worker_sync_hours;
+    tally(
+        "legal-worker sync",
+        crate::services::legal_workers::sync_if_due(conn, &state.integrations, hours)
+            .map_err(Into::into),
+    );
+    tally("material clean-up", materials::clean_up(conn, &state.blobs));
+    tally(
+        "idempotency purge",
+        idempotency::purge_expired(conn)
+            .map(|_| 0)
+            .map_err(Into::into),
+    );
+    if failures == 6 {
+        anyhow::bail!("every background job failed");
+    }
     Ok(handled)
 }
 

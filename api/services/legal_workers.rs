@@ -25,7 +25,6 @@ use crate::domain::licence::LicenceNumber;
 use crate::domain::name::PersonName;
 use crate::domain::resident_id::ResidentIdNumber;
 use crate::domain::sms::SmsTemplate;
-use crate::http::AppState;
 use crate::integrations::{Integrations, JusticeDepartment, LegalWorkerRecord};
 use crate::services::staff::cli_actor;
 use crate::store::accounts::{self, AccountChanges, AccountStatus, Role};
@@ -125,20 +124,6 @@ pub fn sync_if_due(
         run.id,
     )?;
     Ok(usize::try_from(finished.converted).unwrap_or(0))
-}
-
-/// The background jobs' call: [`sync_if_due`] with the configured period
-/// (`EFILING_LEGAL_WORKER_SYNC_HOURS`) and the configured justice department.
-///
-/// # Errors
-///
-/// Database failures only, as [`run`].
-pub fn sync_if_due_for(conn: &mut PgConnection, state: &AppState) -> QueryResult<usize> {
-    sync_if_due(
-        conn,
-        &state.integrations,
-        state.config.legal_worker_sync_hours,
-    )
 }
 
 fn perform(

@@ -152,6 +152,12 @@ fn bind_existing(
         }
         AccountStatus::Disabled => return Err(ApiError::new(Code::MiniProgramAccountDisabled)),
     }
+    // The face-verified person must be the account's holder: the same name as verified
+    // when the account was made. Otherwise a typo (or worse) would bind a stranger's
+    // account, and the binding opens sessions without a password.
+    if account.name != registration.name {
+        return Err(ApiError::new(Code::MiniProgramIdentityMismatch));
+    }
     bindings::insert(conn, &registration.openid, account.id, client_id).map_err(conflict)?;
     // The account's own phone is told, not the one the mini program sent: it is the
     // holder who must learn of the binding.

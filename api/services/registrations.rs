@@ -155,7 +155,9 @@ pub fn register_lawyer(
         if registrations::pending_for_account(conn, party.id)?.is_some() {
             return Err(ApiError::new(Code::RegistrationPending));
         }
-        if accounts::licence_taken(conn, &record.licence_number, Some(party.id))? {
+        if accounts::licence_taken(conn, &record.licence_number, Some(party.id))?
+            || registrations::licence_pending_elsewhere(conn, &record.licence_number, party.id)?
+        {
             return Err(ApiError::new(Code::RegistrationLicenceTaken));
         }
         party.clone()
@@ -163,7 +165,13 @@ pub fn register_lawyer(
         let reuse = refuse_taken(existing.as_ref())?;
         crate::auth::passwords::check_new_password(&application.password, Some(&record.id_number))
             .map_err(|code| ApiError::field("password", code))?;
-        if accounts::licence_taken(conn, &record.licence_number, reuse)? {
+        if accounts::licence_taken(conn, &record.licence_number, reuse)?
+            || registrations::licence_pending_elsewhere(
+                conn,
+                &record.licence_number,
+                reuse.unwrap_or_default(),
+            )?
+        {
             return Err(ApiError::new(Code::RegistrationLicenceTaken));
         }
         if accounts::phone_taken(conn, &record.phone, reuse)? {
@@ -210,6 +218,34 @@ pub fn register_lawyer(
     Ok(registration)
 }
 
+/// Before an upgrade, checks the party account's password the way a login does: each try
+/// counts against the account, and a locked account answers 429 — so the upgrade endpoint
+/// cannot be used to guess passwords. Run it outside the registration's transaction, so
+/// that failed tries are kept.
+pub fn check_upgrade_password(
+    conn: &mut PgConnection,
+    id_number: &str,
+    password: &str,
+) -> Result<(), ApiError> {
+    use crate::services::sessions::{LOCK_LOGIN_AFTER, account_key, count_attempt};
+    let Some(party) =
+        accounts::find_by_login(conn, &accounts::LoginName::IdNumber(id_number.to_owned()))?
+            .filter(|a| a.status() == AccountStatus::Active && a.role() == Role::Party)
+    else {
+        return Ok(());
+    };
+    let key = account_key(party.id);
+    if let Some(until) = count_attempt(conn, &key, LOCK_LOGIN_AFTER)? {
+        let seconds = (until - Utc::now()).num_seconds().max(1);
+        return Err(ApiError::new(Code::SessionLocked).with_retry_after(seconds as u64));
+    }
+    if !crate::auth::passwords::verify_password(password, &party.password_hash) {
+        return Err(ApiError::new(Code::RegistrationUpgradePasswordMismatch));
+    }
+    crate::store::sessions::clear_failures(conn, &key)?;
+    Ok(())
+}
+
 /// Registrations verified per job round.
 const BATCH: i64 = 20;
 
@@ -219,17 +255,32 @@ pub fn verify_due(conn: &mut PgConnection, integrations: &Integrations) -> anyho
     use diesel::Connection;
     let mut handled = 0;
     for _ in 0..BATCH {
-        let done = conn.transaction::<bool, anyhow::Error, _>(|conn| {
+        let mut claimed = None;
+        let result = conn.transaction::<bool, anyhow::Error, _>(|conn| {
             let Some(registration) = registrations::claim_due(conn, 1)?.into_iter().next() else {
                 return Ok(false);
             };
+            claimed = Some((registration.id, registration.attempts));
             verify_one(conn, integrations, &registration)?;
             Ok(true)
-        })?;
-        if !done {
-            break;
+        });
+        match (result, claimed) {
+            (Ok(true), _) => handled += 1,
+            (Ok(false), _) => break,
+            // One registration that cannot be decided must not hold up the others: it is
+            // put aside for a later attempt and the error is logged once.
+            (Err(error), Some((id, attempts))) => {
+                tracing::error!(
+                    registration_id = %id,
+                    error = %format!("{error:#}"),
+                    "a registration could not be decided; retrying later"
+                );
+                let minutes = 10i64 << attempts.clamp(0, 4);
+                registrations::postpone(conn, id, Utc::now() + Duration::minutes(minutes))?;
+                handled += 1;
+            }
+            (Err(error), None) => return Err(error),
         }
-        handled += 1;
     }
     Ok(handled)
 }
@@ -324,6 +375,22 @@ fn apply(
                 Some(reason.as_str()),
                 Vec::new(),
                 SmsTemplate::RegistrationFailed,
+            )
+        }
+        Answer::Lawyer(record, LawyerCheck::Match)
+            if accounts::licence_taken(conn, &record.licence_number, Some(account.id))? =>
+        {
+            // Another account took the licence number meanwhile (an import, say): the
+            // registration cannot pass with it.
+            if !upgrade {
+                mark_failed(conn, account.id)?;
+            }
+            (
+                Some("licence_number_taken"),
+                vec!["licence_number".to_owned()],
+                SmsTemplate::LawyerRegistrationMismatch {
+                    fields: vec![lawyer_field_label("licence_number")],
+                },
             )
         }
         Answer::Lawyer(record, LawyerCheck::Match) => {

@@ -6,7 +6,7 @@
 //! address: after a few the answers slow down, after more the key is locked for a while.
 //! An unknown login and a wrong password get the same answer after the same work.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use diesel::PgConnection;
 use serde_json::json;
 use uuid::Uuid;
@@ -30,6 +30,9 @@ pub const LOCK_LOGIN_AFTER: i32 = 10;
 pub const LOCK_ADDRESS_AFTER: i32 = 50;
 /// How long a lock lasts.
 pub const LOCK_MINUTES: i64 = 15;
+/// A refresh token presented again within this many seconds of its use is a race between
+/// the holder's own requests, not a theft.
+pub const REFRESH_RACE_SECONDS: i64 = 10;
 
 /// Tokens handed to a client.
 #[derive(Debug, Clone)]
@@ -51,7 +54,7 @@ pub fn parse_login(raw: &str) -> Option<LoginName> {
     if cleaned.is_empty() || cleaned.chars().count() > 64 {
         return None;
     }
-    let today = Utc::now().date_naive();
+    let today = crate::domain::calendar::shanghai_date(Utc::now());
     if let Ok(id) = ResidentIdNumber::parse(&cleaned, today) {
         return Some(LoginName::IdNumber(id.as_str().to_owned()));
     }
@@ -61,7 +64,7 @@ pub fn parse_login(raw: &str) -> Option<LoginName> {
     Some(LoginName::Login(cleaned.to_lowercase()))
 }
 
-/// The throttle key of a login name.
+/// The throttle key of a login name that matches no account.
 pub fn login_key(login: &LoginName) -> String {
     match login {
         LoginName::IdNumber(v) | LoginName::Licence(v) | LoginName::Login(v) => {
@@ -70,19 +73,35 @@ pub fn login_key(login: &LoginName) -> String {
     }
 }
 
+/// The throttle key of an account: every spelling of its login (ID number, licence number)
+/// shares one count, and so do password changes and lawyer upgrades that test its password.
+pub fn account_key(account: Uuid) -> String {
+    format!("account:{account}")
+}
+
+/// The throttle key of whoever `login` names.
+fn subject_key(account: Option<&AccountRow>, login: &LoginName) -> String {
+    match account {
+        Some(account) => account_key(account.id),
+        None => login_key(login),
+    }
+}
+
 /// The throttle key of a client address.
 pub fn address_key(address: &str) -> String {
     format!("address:{address}")
 }
 
-/// The worse of the two throttle states: locked if either is, and the higher failure count.
+/// How many recent failures the login and the address have (for slowing answers down) and
+/// whether either is locked.
 pub fn throttle(
     conn: &mut PgConnection,
     login: &LoginName,
     address: &str,
 ) -> Result<ThrottleState, ApiError> {
     let window = Duration::minutes(WINDOW_MINUTES);
-    let by_login = sessions::throttle_state(conn, &login_key(login), window)?;
+    let account = accounts::find_by_login(conn, login)?;
+    let by_login = sessions::throttle_state(conn, &subject_key(account.as_ref(), login), window)?;
     let by_address = sessions::throttle_state(conn, &address_key(address), window)?;
     Ok(ThrottleState {
         failures: by_login.failures,
@@ -90,15 +109,34 @@ pub fn throttle(
     })
 }
 
+/// Counts one attempt against `key` before the password is checked, so that parallel
+/// guesses cannot all slip past the lock; returns when the key is locked until, if it is.
+pub fn count_attempt(
+    conn: &mut PgConnection,
+    key: &str,
+    allowed: i32,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let window = Duration::minutes(WINDOW_MINUTES);
+    let lock = Duration::minutes(LOCK_MINUTES);
+    let state = sessions::record_failure(conn, key, window, allowed, lock)?;
+    // The attempt that reaches the limit sets the lock and may still try; any later one, and
+    // any attempt while an earlier lock lasts into a new window, is refused.
+    let lock_active = state.locked_until.is_some_and(|until| until > Utc::now());
+    let locked = state.failures > allowed || (lock_active && state.failures != allowed);
+    Ok(locked.then(|| state.locked_until.unwrap_or_else(|| Utc::now() + lock)))
+}
+
 /// What a password check found.
 pub enum LoginOutcome {
     Opened(Box<AccountRow>, IssuedSession),
     Refused(Code),
+    /// Too many attempts: locked until then.
+    Locked(DateTime<Utc>),
 }
 
-/// Checks the password and opens a session. Failures are recorded (and must be committed
-/// even though the login is refused, so the caller runs this outside a rolled-back
-/// transaction and maps `Refused` to an error itself).
+/// Checks the password and opens a session. Attempts and failures are recorded (and must
+/// be committed even though the login is refused, so the caller runs this outside a
+/// rolled-back transaction and maps refusals to errors itself).
 pub fn login(
     conn: &mut PgConnection,
     tokens: &TokenKeys,
@@ -107,6 +145,10 @@ pub fn login(
     address: &str,
 ) -> Result<LoginOutcome, ApiError> {
     let account = accounts::find_by_login(conn, login)?;
+    let key = subject_key(account.as_ref(), login);
+    if let Some(until) = count_attempt(conn, &key, LOCK_LOGIN_AFTER)? {
+        return Ok(LoginOutcome::Locked(until));
+    }
     let matches = match &account {
         Some(account) => verify_password(password, &account.password_hash),
         None => {
@@ -119,7 +161,6 @@ pub fn login(
         _ => {
             let window = Duration::minutes(WINDOW_MINUTES);
             let lock = Duration::minutes(LOCK_MINUTES);
-            sessions::record_failure(conn, &login_key(login), window, LOCK_LOGIN_AFTER, lock)?;
             sessions::record_failure(
                 conn,
                 &address_key(address),
@@ -131,7 +172,7 @@ pub fn login(
         }
     };
 
-    sessions::clear_failures(conn, &login_key(login))?;
+    sessions::clear_failures(conn, &key)?;
     match account.status() {
         AccountStatus::Active => {}
         AccountStatus::PendingVerification => {
@@ -212,6 +253,14 @@ pub fn refresh(
         return Ok(RefreshOutcome::Invalid);
     };
     if found.family_revoked_at.is_some() {
+        return Ok(RefreshOutcome::Invalid);
+    }
+    // Two tabs (or a retry) refreshing with the same token at once: the first wins, the
+    // others are refused without ending the session the first one just renewed.
+    if found
+        .used_at
+        .is_some_and(|used| Utc::now() - used < Duration::seconds(REFRESH_RACE_SECONDS))
+    {
         return Ok(RefreshOutcome::Invalid);
     }
     if found.used_at.is_some() {

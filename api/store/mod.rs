@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod codes;
 pub mod idempotency;
 pub mod materials;
+pub mod password_reset_requests;
 pub mod reference;
 pub mod reference_data;
 pub mod registrations;

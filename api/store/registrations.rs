@@ -113,3 +113,25 @@ pub fn postpone(conn: &mut PgConnection, id: Uuid, until: DateTime<Utc>) -> Quer
         .execute(conn)?;
     Ok(())
 }
+
+/// Whether a lawyer registration of another account, still being verified, claims
+/// `licence_number` (a licence is held from registration on, not only once verified).
+pub fn licence_pending_elsewhere(
+    conn: &mut PgConnection,
+    licence_number: &str,
+    account: Uuid,
+) -> QueryResult<bool> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    diesel::select(diesel::dsl::exists(
+        registrations::table
+            .filter(registrations::status.eq("pending_verification"))
+            .filter(registrations::kind.eq("lawyer"))
+            .filter(registrations::account_id.ne(account))
+            .filter(
+                sql::<Bool>("submitted ->> 'licence_number' = ")
+                    .bind::<Text, _>(licence_number.to_owned()),
+            ),
+    ))
+    .get_result(conn)
+}

@@ -301,6 +301,52 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The documents of a password reset request. The bytes live in the object store under storage_key.
+    password_reset_documents (id) {
+        /// Document id.
+        id -> Uuid,
+        /// The request it belongs to.
+        request_id -> Uuid,
+        /// licence (practice licence), id_card (resident ID card) or holding_id_photo (the requester holding the ID card); one of each per request.
+        kind -> Text,
+        /// The type recognised from the content: application/pdf, image/jpeg or image/png.
+        content_type -> Text,
+        /// Size in bytes.
+        size_bytes -> Int8,
+        /// SHA-256 of the content.
+        sha256 -> Bytea,
+        /// Key of the bytes in the object store (under password-reset-documents/).
+        storage_key -> Text,
+        /// Upload time.
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Requests to reset a password by uploading identity documents, for people whose phone on file cannot receive a code; decided by an administrator.
+    password_reset_requests (id) {
+        /// Request id.
+        id -> Uuid,
+        /// The account the login designates; NULL when it designates none (the requester is never told which).
+        account_id -> Nullable<Uuid>,
+        /// The login as typed, cleaned (blanks removed, full-width characters folded): normally an ID number or a licence number.
+        login -> Text,
+        /// Mobile phone, canonical 11 digits, where the requester can be reached now; the decision is sent there.
+        contact_phone -> Text,
+        /// pending, approved (the password was reset) or refused.
+        status -> Text,
+        /// The administrator's reason; required for a refusal and sent to the requester.
+        reason -> Nullable<Text>,
+        /// The administrator who decided.
+        decided_by -> Nullable<Uuid>,
+        /// When it was decided; NULL while pending.
+        decided_at -> Nullable<Timestamptz>,
+        /// When it was filed.
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     /// Charges a victim may prosecute privately (刑事自诉).
     private_prosecution_charges (id) {
         /// Row number in the source list.
@@ -464,6 +510,7 @@ diesel::joinable!(materials -> accounts (owner_account_id));
 diesel::joinable!(mini_program_bindings -> accounts (account_id));
 diesel::joinable!(mini_program_bindings -> service_clients (client_id));
 diesel::joinable!(one_time_codes -> accounts (account_id));
+diesel::joinable!(password_reset_documents -> password_reset_requests (request_id));
 diesel::joinable!(refresh_tokens -> session_families (family_id));
 diesel::joinable!(registrations -> accounts (account_id));
 diesel::joinable!(retired_court_codes -> courts (successor_code));
@@ -483,6 +530,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     materials,
     mini_program_bindings,
     one_time_codes,
+    password_reset_documents,
+    password_reset_requests,
     private_prosecution_charges,
     refresh_tokens,
     registrations,

@@ -291,6 +291,17 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
     assert_eq!(status, 200, "{rotated}");
     let new_refresh = rotated["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(new_refresh, refresh);
+    // A reuse well after the rotation (not a race between the holder's own requests).
+    {
+        let mut conn = app.pool.get().unwrap();
+        diesel::RunQueryDsl::execute(
+            diesel::sql_query(
+                "UPDATE refresh_tokens SET used_at = now() - interval '1 minute' WHERE used_at IS NOT NULL",
+            ),
+            &mut conn,
+        )
+        .unwrap();
+    }
 
     let (status, body) = app
         .post(
@@ -460,7 +471,7 @@ async fn a_password_change_needs_the_current_password_and_ends_other_sessions() 
     assert_eq!(status, 201);
 }
 
-fn lawyer_fixture(n: u32, law_firm: &str, visible_from: &str) -> String {
+pub fn lawyer_fixture(n: u32, law_firm: &str, visible_from: &str) -> String {
     format!(
         "name,gender,ethnicity,id_number,licence_number,licence_date,qualification_number,qualification_date,practice_start_date,phone,law_firm,visible_from\n\
          李律师,男,汉族,{},1370120101{:07},2010-06-01,A2008370102{:04},2008-12-01,2010-06-01,{},{law_firm},{visible_from}\n",
@@ -471,7 +482,7 @@ fn lawyer_fixture(n: u32, law_firm: &str, visible_from: &str) -> String {
     )
 }
 
-fn lawyer_request(n: u32, law_firm: &str, password: &str) -> Value {
+pub fn lawyer_request(n: u32, law_firm: &str, password: &str) -> Value {
     json!({
         "name": "李律师", "gender": "男", "ethnicity": "汉族", "id_number": id_number(n),
         "licence_number": format!("1370120101{:07}", n), "licence_date": "2010-06-01",
@@ -481,7 +492,7 @@ fn lawyer_request(n: u32, law_firm: &str, password: &str) -> Value {
     })
 }
 
-fn with_lawyers(csv: &str) -> Integrations {
+pub fn with_lawyers(csv: &str) -> Integrations {
     let mut integrations = Integrations::simulated();
     integrations.lawyer_registry = Arc::new(SimulatedLawyerRegistry::from_csv(csv).unwrap());
     integrations

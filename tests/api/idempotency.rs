@@ -20,6 +20,7 @@ struct NewProbe {
 }
 
 static FLAKY_CALLS: AtomicUsize = AtomicUsize::new(0);
+static SLOW_RELEASED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Creates an audited "probe" row: the write a retried request must not repeat.
 async fn create_probe(
@@ -59,7 +60,10 @@ fn probe_routes(config: &mut web::ServiceConfig) {
         .route(
             "/probe/slow",
             web::post().to(|| async {
-                actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+                // Runs until the test lets it finish, however slow the machine is.
+                while !SLOW_RELEASED.load(Ordering::SeqCst) {
+                    actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+                }
                 HttpResponse::Created().json(json!({"done": true}))
             }),
         )
@@ -134,11 +138,28 @@ async fn the_same_key_with_another_body_is_refused() {
 #[actix_web::test]
 async fn a_retry_while_the_first_request_runs_is_refused_as_in_progress() {
     let app = probe().await;
-    let (first, second) =
-        futures_util::join!(post(&app, "/probe/slow", Some("slow"), json!({})), async {
-            actix_web::rt::time::sleep(Duration::from_millis(300)).await;
-            post(&app, "/probe/slow", Some("slow"), json!({})).await
-        });
+    let first = post(&app, "/probe/slow", Some("slow"), json!({}));
+    let second = async {
+        // Wait until the first request holds its key, then retry.
+        for _ in 0..500 {
+            let claimed: i64 = {
+                let mut conn = app.pool.get().unwrap();
+                diesel::RunQueryDsl::get_result(
+                    diesel::QueryDsl::count(efiling::store::schema::idempotency_keys::table),
+                    &mut conn,
+                )
+                .unwrap()
+            };
+            if claimed > 0 {
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+        }
+        let response = post(&app, "/probe/slow", Some("slow"), json!({})).await;
+        SLOW_RELEASED.store(true, Ordering::SeqCst);
+        response
+    };
+    let (first, second) = futures_util::join!(first, second);
     assert_eq!(first.status(), 201);
     let status = second.status().as_u16();
     let body: Value = second.json().await.unwrap();

@@ -2,11 +2,14 @@
 //! test.
 
 mod accounts;
+mod assisted_resets;
 mod audit;
 mod errors;
+mod hardening;
 mod idempotency;
 mod legal_workers;
 mod materials;
+mod materials_s3;
 mod mini_program;
 mod operations;
 mod reference;

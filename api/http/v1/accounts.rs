@@ -379,18 +379,40 @@ pub async fn change_my_password(
     let account = caller.account.clone();
     check_new_password(&body.new_password, account.id_number.as_deref())
         .map_err(|code| ApiError::field("new_password", code))?;
+    if body.current_password == body.new_password {
+        return Err(ApiError::field("new_password", Code::PasswordUnchanged));
+    }
     let session = caller.session_id;
+    // Wrong current passwords count against the account like failed logins (and are
+    // committed even though the change is refused).
+    let key = crate::services::sessions::account_key(account.id);
+    let current = body.current_password.clone();
+    let hash = account.password_hash.clone();
+    let verified = state
+        .with_conn(move |conn| {
+            if let Some(until) = crate::services::sessions::count_attempt(
+                conn,
+                &key,
+                crate::services::sessions::LOCK_LOGIN_AFTER,
+            )? {
+                let seconds = (until - Utc::now()).num_seconds().max(1);
+                return Err(ApiError::new(Code::SessionLocked).with_retry_after(seconds as u64));
+            }
+            let verified = verify_password(&current, &hash);
+            if verified {
+                sessions::clear_failures(conn, &key)?;
+            }
+            Ok(verified)
+        })
+        .await?;
+    if !verified {
+        return Err(ApiError::field(
+            "current_password",
+            Code::PasswordCurrentWrong,
+        ));
+    }
     state
         .transaction(move |conn| {
-            if !verify_password(&body.current_password, &account.password_hash) {
-                return Err(ApiError::field(
-                    "current_password",
-                    Code::PasswordCurrentWrong,
-                ));
-            }
-            if body.current_password == body.new_password && !account.must_change_password {
-                return Ok(());
-            }
             let hash = hash_password(&body.new_password).map_err(ApiError::internal)?;
             let changes = AccountChanges {
                 password_hash: Some(&hash),

@@ -1,11 +1,7 @@
 //! Materials: upload, metadata, download and deletion of PDFs and images.
 
-use std::io::Write;
-
-use actix_multipart::{Field, Multipart};
-use actix_web::http::header::{
-    self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
-};
+use actix_multipart::Multipart;
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
@@ -15,15 +11,14 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::domain::materials::{
-    Category, ContentType, HEAD_BYTES, accepted_type, ascii_fallback, sanitise_file_name, sniff,
-};
+use crate::domain::materials::{Category, ContentType};
 use crate::domain::text::trim_blanks;
 use crate::errors::{ApiError, Code, FieldError};
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::idempotency::IDEMPOTENCY_KEY;
 use crate::http::problem::Problem;
+use crate::http::uploads::{self, Staged, too_large};
 use crate::store::audit::{self, Actor, Change};
 use crate::store::idempotency::{self, Claim, KeyRef, StoredResponse};
 use crate::store::materials::{self, MaterialRow, NewMaterial};
@@ -87,119 +82,6 @@ pub struct MaterialUpload {
     description: Option<String>,
 }
 
-/// A file streamed to the staging directory, with what was learnt on the way.
-struct Staged {
-    file: tempfile::TempPath,
-    size: u64,
-    sha256: Vec<u8>,
-    head: Vec<u8>,
-    original_name: String,
-    declared_content_type: Option<String>,
-}
-
-/// Streams the `file` field to a staging file, hashing it and keeping its first bytes, and
-/// stops as soon as it grows past `limit`.
-async fn stage(field: &mut Field, state: &AppState, limit: u64) -> Result<Staged, ApiError> {
-    let original_name = sanitise_file_name(
-        field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .unwrap_or_default(),
-    );
-    let declared_content_type = field.content_type().map(|m| m.essence_str().to_owned());
-    let staging = state.blobs.staging_dir().to_path_buf();
-    let named = web::block(move || tempfile::NamedTempFile::new_in(staging))
-        .await?
-        .map_err(ApiError::internal)?;
-    let (std_file, path) = named.into_parts();
-    let mut file = Some(std_file);
-    let mut hasher = Sha256::new();
-    let mut head = Vec::with_capacity(HEAD_BYTES);
-    let mut size: u64 = 0;
-    while let Some(chunk) = field
-        .try_next()
-        .await
-        .map_err(|_| ApiError::new(Code::UploadMalformed))?
-    {
-        size += chunk.len() as u64;
-        if size > limit {
-            return Err(too_large(limit));
-        }
-        if head.len() < HEAD_BYTES {
-            let take = (HEAD_BYTES - head.len()).min(chunk.len());
-            head.extend_from_slice(&chunk[..take]);
-        }
-        hasher.update(&chunk);
-        let mut writer = file
-            .take()
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("lost file")))?;
-        writer = web::block(move || writer.write_all(&chunk).map(|()| writer))
-            .await?
-            .map_err(ApiError::internal)?;
-        file = Some(writer);
-    }
-    if let Some(writer) = file {
-        // Durable before it is acknowledged.
-        web::block(move || writer.sync_all())
-            .await?
-            .map_err(ApiError::internal)?;
-    }
-    Ok(Staged {
-        file: path,
-        size,
-        sha256: hasher.finalize().to_vec(),
-        head,
-        original_name,
-        declared_content_type,
-    })
-}
-
-fn too_large(limit: u64) -> ApiError {
-    ApiError::new(Code::FileTooLarge)
-        .with_detail(
-            format!("文件超过了允许的大小（{} 字节）。", limit),
-            format!("The file exceeds the allowed size ({limit} bytes)."),
-        )
-        .with_extension("max_bytes", json!(limit))
-}
-
-/// Reads a small text field, refusing more than `max` bytes.
-async fn text_field(field: &mut Field, max: usize) -> Result<String, ApiError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field
-        .try_next()
-        .await
-        .map_err(|_| ApiError::new(Code::UploadMalformed))?
-    {
-        if bytes.len() + chunk.len() > max {
-            return Err(ApiError::field(
-                field.name().unwrap_or("field").to_owned(),
-                Code::TextTooLong,
-            ));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    String::from_utf8(bytes).map_err(|_| ApiError::new(Code::UploadMalformed))
-}
-
-/// The page count of a PDF, refusing encrypted and unreadable ones. The file is mapped, not
-/// read, so only the parts the parser touches are loaded.
-fn inspect_pdf(path: &std::path::Path) -> Result<Result<i32, Code>, ApiError> {
-    let file = std::fs::File::open(path).map_err(ApiError::internal)?;
-    // SAFETY: the staging file is private to this request and not modified while mapped.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(ApiError::internal)?;
-    let Ok(metadata) = lopdf::Document::load_metadata_mem(&map) else {
-        return Ok(Err(Code::FilePdfUnreadable));
-    };
-    if metadata.encrypted {
-        return Ok(Err(Code::FilePdfEncrypted));
-    }
-    match i32::try_from(metadata.page_count) {
-        Ok(pages) if pages > 0 => Ok(Ok(pages)),
-        _ => Ok(Err(Code::FilePdfUnreadable)),
-    }
-}
-
 /// Upload a material
 ///
 /// Uploads a PDF, JPEG or PNG as `multipart/form-data` with the fields `file`, `category`
@@ -235,13 +117,7 @@ pub async fn upload_material(
 ) -> Result<HttpResponse, ApiError> {
     let limit = state.config.max_upload_bytes;
     // Refuse what announces itself as too big before reading it (the form adds a little).
-    if let Some(length) = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        && length > limit + 64 * 1024
-    {
+    if uploads::announced_larger_than(&req, limit + uploads::FORM_OVERHEAD_BYTES) {
         return Err(too_large(limit));
     }
 
@@ -254,18 +130,13 @@ pub async fn upload_material(
         .map_err(|_| ApiError::new(Code::UploadMalformed))?
     {
         match field.name().unwrap_or_default() {
-            "file" if staged.is_none() => staged = Some(stage(&mut field, &state, limit).await?),
-            "category" => category = Some(text_field(&mut field, 100).await?),
-            "description" => description = Some(text_field(&mut field, 1000).await?),
-            // Unknown fields are read and ignored.
-            _ => {
-                while field
-                    .try_next()
-                    .await
-                    .map_err(|_| ApiError::new(Code::UploadMalformed))?
-                    .is_some()
-                {}
+            "file" if staged.is_none() => {
+                staged = Some(uploads::stage(&mut field, &state, limit).await?)
             }
+            "category" => category = Some(uploads::text_field(&mut field, 100).await?),
+            "description" => description = Some(uploads::text_field(&mut field, 1000).await?),
+            // Unknown fields are read and ignored.
+            _ => uploads::skip_field(&mut field).await?,
         }
     }
 
@@ -295,20 +166,16 @@ pub async fn upload_material(
         errors.push(FieldError::new("file", Code::FileMissing));
         return Err(ApiError::validation(errors));
     };
-    if staged.size == 0 {
-        return Err(ApiError::field("file", Code::FileEmpty));
-    }
-    let content_type =
-        accepted_type(sniff(&staged.head)).map_err(|code| ApiError::field("file", code))?;
+    let content_type = uploads::recognise(&staged).map_err(|code| ApiError::field("file", code))?;
     let Some(category) = category.filter(|_| errors.is_empty()) else {
         return Err(ApiError::validation(errors));
     };
     let pages = match content_type {
-        ContentType::Pdf => {
-            let path = staged.file.to_path_buf();
-            let pages = web::block(move || inspect_pdf(&path)).await??;
-            Some(pages.map_err(|code| ApiError::field("file", code))?)
-        }
+        ContentType::Pdf => Some(
+            uploads::pdf_pages(&staged)
+                .await?
+                .map_err(|code| ApiError::field("file", code))?,
+        ),
         _ => None,
     };
 
@@ -539,49 +406,6 @@ pub async fn get_material(
     Ok(web::Json(MaterialView::from(&material)))
 }
 
-/// Parses a single `bytes=` range against a file of `size` bytes; `None` means the whole
-/// file (no header, or several ranges, which are answered whole).
-fn requested_range(req: &HttpRequest, size: u64) -> Result<Option<(u64, u64)>, ApiError> {
-    let Some(value) = req
-        .headers()
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Ok(None);
-    };
-    let Some(spec) = value.trim().strip_prefix("bytes=") else {
-        return Ok(None);
-    };
-    if spec.contains(',') {
-        return Ok(None);
-    }
-    let unsatisfiable =
-        || ApiError::new(Code::RangeNotSatisfiable).with_extension("size", json!(size));
-    let (start, end) = spec.split_once('-').ok_or_else(unsatisfiable)?;
-    let (start, end) = match (start.trim(), end.trim()) {
-        ("", suffix) => {
-            let length: u64 = suffix.parse().map_err(|_| unsatisfiable())?;
-            if length == 0 {
-                return Err(unsatisfiable());
-            }
-            (size.saturating_sub(length), size - 1)
-        }
-        (start, "") => (
-            start.parse().map_err(|_| unsatisfiable())?,
-            size.saturating_sub(1),
-        ),
-        (start, end) => {
-            let start: u64 = start.parse().map_err(|_| unsatisfiable())?;
-            let end: u64 = end.parse().map_err(|_| unsatisfiable())?;
-            (start, end.min(size.saturating_sub(1)))
-        }
-    };
-    if size == 0 || start > end || start >= size {
-        return Err(unsatisfiable());
-    }
-    Ok(Some((start, end)))
-}
-
 /// Download a material
 ///
 /// The bytes, as an attachment named after the original file (with an ASCII fallback and
@@ -610,45 +434,17 @@ pub async fn download_material(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let material = owned_material(&state, &caller, id.into_inner()).await?;
-    let size = u64::try_from(material.size_bytes).unwrap_or(0);
-    let range = requested_range(&req, size)?;
-    let stream = state
-        .blobs
-        .get(
-            &material.storage_key,
-            range.map(|(start, end)| start..end + 1),
-        )
-        .await
-        .map_err(ApiError::internal)?;
-
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![
-            DispositionParam::Filename(ascii_fallback(&material.original_name)),
-            DispositionParam::FilenameExt(ExtendedValue {
-                charset: header::Charset::Ext("UTF-8".into()),
-                language_tag: None,
-                value: material.original_name.clone().into_bytes(),
-            }),
-        ],
-    };
-    let mut response = match range {
-        Some((start, end)) => {
-            let mut builder = HttpResponse::PartialContent();
-            builder.insert_header((header::CONTENT_RANGE, format!("bytes {start}-{end}/{size}")));
-            builder
-        }
-        None => HttpResponse::Ok(),
-    };
-    let length = range.map_or(size, |(start, end)| end - start + 1);
-    Ok(response
-        .content_type(material.content_type.as_str())
-        .insert_header(disposition)
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::ACCEPT_RANGES, "bytes"))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .no_chunking(length)
-        .streaming(stream))
+    uploads::serve_stored(
+        &state,
+        &req,
+        uploads::StoredFile {
+            storage_key: &material.storage_key,
+            content_type: &material.content_type,
+            file_name: &material.original_name,
+            size: u64::try_from(material.size_bytes).unwrap_or(0),
+        },
+    )
+    .await
 }
 
 /// Delete a material

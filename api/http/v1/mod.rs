@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod admin;
 pub mod admin_accounts;
+pub mod admin_password_resets;
+pub mod assisted_resets;
 pub mod case_kinds;
 pub mod causes;
 pub mod courts;
@@ -33,6 +35,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(accounts::change_my_password)
         .service(password_resets::request_password_reset)
         .service(password_resets::confirm_password_reset)
+        .service(assisted_resets::file_password_reset_request)
         .service(materials::upload_material)
         .service(materials::get_material)
         .service(materials::download_material)
@@ -42,6 +45,10 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(admin::reset_password_by_staff)
         .service(admin_accounts::create_staff_account)
         .service(admin_accounts::run_legal_worker_sync)
+        .service(admin_password_resets::list_password_reset_requests)
+        .service(admin_password_resets::get_password_reset_request)
+        .service(admin_password_resets::download_password_reset_document)
+        .service(admin_password_resets::decide_password_reset_request)
         .service(mini_program::register_mini_program_user)
         .service(mini_program::create_mini_program_session);
 }

@@ -14,13 +14,15 @@ use crate::errors::{ApiError, Code, FieldError};
 use crate::http::AppState;
 use crate::http::auth::client_address;
 use crate::http::problem::Problem;
-use crate::services::sessions::{login_key, parse_login};
+use crate::services::sessions::{account_key, parse_login};
 use crate::store::accounts::{self, AccountChanges, AccountStatus};
 use crate::store::audit::{self, Actor, Change};
 use crate::store::{codes, sessions};
 
 /// Reset requests per client address per hour.
 const REQUESTS_PER_ADDRESS_PER_HOUR: i32 = 20;
+/// Code confirmations per client address per hour.
+const CONFIRMATIONS_PER_ADDRESS_PER_HOUR: i32 = 30;
 
 /// Who forgot their password.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -131,8 +133,10 @@ pub struct PasswordResetConfirmation {
 #[post("/password-resets/confirmation")]
 pub async fn confirm_password_reset(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<PasswordResetConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
+    let address = client_address(&req, state.config.trust_forwarded_for);
     let body = body.into_inner();
     let login =
         parse_login(&body.login).ok_or_else(|| ApiError::field("login", Code::FieldRequired))?;
@@ -140,10 +144,25 @@ pub async fn confirm_password_reset(
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
         return Err(ApiError::field("code", Code::CodeInvalid));
     }
+    // The rules that do not depend on the account come first, and the hash is computed
+    // either way: whether the login exists must not show in the answer or its timing.
+    check_new_password(&body.new_password, None)
+        .map_err(|code| ApiError::validation(vec![FieldError::new("new_password", code)]))?;
     let tokens = state.tokens.clone();
     let new_password = body.new_password;
     state
         .with_conn(move |conn| {
+            let counted = sessions::record_failure(
+                conn,
+                &format!("password-reset-confirmation:{address}"),
+                Duration::hours(1),
+                CONFIRMATIONS_PER_ADDRESS_PER_HOUR + 1,
+                Duration::hours(1),
+            )?;
+            if counted.failures > CONFIRMATIONS_PER_ADDRESS_PER_HOUR {
+                return Err(ApiError::new(Code::RateLimited).with_retry_after(3600));
+            }
+            let hash = hash_password(&new_password).map_err(ApiError::internal)?;
             let Some(account) = accounts::find_by_login(conn, &login)?
                 .filter(|a| a.status() == AccountStatus::Active)
             else {
@@ -152,7 +171,6 @@ pub async fn confirm_password_reset(
             check_new_password(&new_password, account.id_number.as_deref()).map_err(|code| {
                 ApiError::validation(vec![FieldError::new("new_password", code)])
             })?;
-            let hash = hash_password(&new_password).map_err(ApiError::internal)?;
             // A wrong try is counted even though the reset is refused, so it commits.
             conn.transaction(|conn| {
                 let Some(live) = codes::live_for_update(conn, account.id, "password_reset")? else {
@@ -173,7 +191,7 @@ pub async fn confirm_password_reset(
                     },
                 )?;
                 sessions::revoke_all_for_account(conn, account.id, None, "password_reset")?;
-                sessions::clear_failures(conn, &login_key(&login))?;
+                sessions::clear_failures(conn, &account_key(account.id))?;
                 audit::record(
                     conn,
                     &Actor::account(account.id),

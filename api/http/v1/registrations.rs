@@ -355,6 +355,7 @@ pub async fn register_lawyer(
         .with_conn(move |conn| {
             // Hash outside the transaction (it is slow); an upgrade checks the password
             // against the existing account inside it instead.
+            registrations::check_upgrade_password(conn, &record.id_number, &password)?;
             let password_hash = hash_password(&password).map_err(ApiError::internal)?;
             let application = LawyerApplication {
                 record,

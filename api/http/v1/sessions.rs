@@ -118,10 +118,14 @@ pub async fn create_session(
         .with_conn(move |conn| sessions::login(conn, &tokens, &login, &password, &address))
         .await?;
     match outcome {
-        LoginOutcome::Opened(account, session) => {
-            Ok(HttpResponse::Created().json(SessionTokens::new(session, &account)))
-        }
+        LoginOutcome::Opened(account, session) => Ok(HttpResponse::Created()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(SessionTokens::new(session, &account))),
         LoginOutcome::Refused(code) => Err(ApiError::new(code)),
+        LoginOutcome::Locked(until) => {
+            let seconds = (until - chrono::Utc::now()).num_seconds().max(1);
+            Err(ApiError::new(Code::SessionLocked).with_retry_after(seconds as u64))
+        }
     }
 }
 
@@ -157,9 +161,9 @@ pub async fn refresh_session(
         })
         .await?;
     match outcome {
-        RefreshOutcome::Rotated(account, session) => {
-            Ok(HttpResponse::Ok().json(SessionTokens::new(session, &account)))
-        }
+        RefreshOutcome::Rotated(account, session) => Ok(HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(SessionTokens::new(session, &account))),
         RefreshOutcome::Reused => Err(ApiError::new(Code::RefreshReused)),
         RefreshOutcome::Invalid => Err(ApiError::new(Code::RefreshInvalid)),
     }

@@ -1,6 +1,7 @@
 //! The test harness: a real HTTP server on a free port over a database of its own.
 
 pub mod database;
+pub mod s3;
 
 use std::net::TcpListener;
 use std::time::Duration;
