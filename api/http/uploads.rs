@@ -168,11 +168,21 @@ pub fn inspect_pdf(path: &Path) -> Result<Result<i32, Code>, ApiError> {
     let file = std::fs::File::open(path).map_err(ApiError::internal)?;
     // SAFETY: the staging file is private to this request and not modified while mapped.
     let map = unsafe { memmap2::Mmap::map(&file) }.map_err(ApiError::internal)?;
-    let Ok(metadata) = lopdf::Document::load_metadata_mem(&map) else {
+    // Bombs and absurd object counts are refused before the parser inflates anything.
+    if crate::domain::pdf_screen::screen(&map).is_err() {
+        return Ok(Err(Code::FilePdfUnreadable));
+    }
+    // A malformed page tree can make the parser panic (an overflowing page count): that is
+    // an unreadable file, not a server error.
+    let parsed = std::panic::catch_unwind(|| lopdf::Document::load_metadata_mem(&map));
+    let Ok(Ok(metadata)) = parsed else {
         return Ok(Err(Code::FilePdfUnreadable));
     };
     if metadata.encrypted {
         return Ok(Err(Code::FilePdfEncrypted));
+    }
+    if !crate::domain::pdf_screen::plausible_page_count(metadata.page_count, map.len()) {
+        return Ok(Err(Code::FilePdfUnreadable));
     }
     match i32::try_from(metadata.page_count) {
         Ok(pages) if pages > 0 => Ok(Ok(pages)),
@@ -214,26 +224,38 @@ pub fn requested_range(req: &HttpRequest, size: u64) -> Result<Option<(u64, u64)
     }
     let unsatisfiable =
         || ApiError::new(Code::RangeNotSatisfiable).with_extension("size", json!(size));
-    let (start, end) = spec.split_once('-').ok_or_else(unsatisfiable)?;
+    // A range that does not parse is ignored (the whole file is sent), as HTTP asks; only a
+    // well-formed range that misses the file is refused.
+    let Some((start, end)) = spec.split_once('-') else {
+        return Ok(None);
+    };
     let (start, end) = match (start.trim(), end.trim()) {
         ("", suffix) => {
-            let length: u64 = suffix.parse().map_err(|_| unsatisfiable())?;
-            if length == 0 {
+            let Ok(length) = suffix.parse::<u64>() else {
+                return Ok(None);
+            };
+            if length == 0 || size == 0 {
                 return Err(unsatisfiable());
             }
             (size.saturating_sub(length), size - 1)
         }
-        (start, "") => (
-            start.parse().map_err(|_| unsatisfiable())?,
-            size.saturating_sub(1),
-        ),
+        (start, "") => {
+            let Ok(start) = start.parse::<u64>() else {
+                return Ok(None);
+            };
+            (start, size.saturating_sub(1))
+        }
         (start, end) => {
-            let start: u64 = start.parse().map_err(|_| unsatisfiable())?;
-            let end: u64 = end.parse().map_err(|_| unsatisfiable())?;
+            let (Ok(start), Ok(end)) = (start.parse::<u64>(), end.parse::<u64>()) else {
+                return Ok(None);
+            };
+            if start > end {
+                return Ok(None);
+            }
             (start, end.min(size.saturating_sub(1)))
         }
     };
-    if size == 0 || start > end || start >= size {
+    if size == 0 || start >= size {
         return Err(unsatisfiable());
     }
     Ok(Some((start, end)))

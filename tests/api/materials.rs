@@ -483,3 +483,62 @@ fn walk_files(dir: &std::path::Path) -> usize {
         })
         .sum()
 }
+
+/// A small PDF whose cross-reference stream inflates to tens of megabytes.
+fn decompression_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![0u8; 1 << 20];
+    for _ in 0..60 {
+        encoder.write_all(&chunk).unwrap();
+    }
+    let data = encoder.finish().unwrap();
+    let mut pdf = format!(
+        "%PDF-1.7\n1 0 obj\n<< /Type /XRef /W [1 4 1] /Size 3 /Filter /FlateDecode /Length {} >>\nstream\n",
+        data.len()
+    )
+    .into_bytes();
+    pdf.extend_from_slice(&data);
+    pdf.extend_from_slice(b"\nendstream\nendobj\nstartxref\n9\n%%EOF\n");
+    pdf
+}
+
+/// A one-page PDF whose page tree claims two billion pages.
+fn lying_page_count() -> Vec<u8> {
+    let mut doc = Document::load_mem(&pdf(1)).unwrap();
+    let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    let pages = doc
+        .get_object(root)
+        .unwrap()
+        .as_dict()
+        .unwrap()
+        .get(b"Pages")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    doc.get_object_mut(pages)
+        .unwrap()
+        .as_dict_mut()
+        .unwrap()
+        .set("Count", 2_000_000_000i64);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+#[actix_web::test]
+async fn pdfs_built_to_exhaust_the_parser_or_lie_about_pages_are_unreadable() {
+    let app = TestApp::spawn().await;
+    let (token, _) = party_session(&app, 58).await;
+    for (name, bytes) in [
+        ("bomb.pdf", decompression_bomb()),
+        ("count.pdf", lying_page_count()),
+    ] {
+        let (status, body) = upload(&app, &token, name, bytes, "evidence", None).await;
+        assert_problem(status, &body, 422, "validation.failed");
+        assert_eq!(
+            body["errors"][0]["code"], "file.pdf_unreadable",
+            "{name}: {body}"
+        );
+    }
+}

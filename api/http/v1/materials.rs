@@ -90,7 +90,8 @@ pub struct MaterialUpload {
 /// (`file.executable_or_archive`), encrypted PDFs too (`file.pdf_encrypted`). Files over
 /// the limit (50 MiB by default) answer 413 `file.too_large`, also when the limit is crossed
 /// mid-stream; exactly at the limit is accepted. The same bytes uploaded again by the same
-/// account return the existing material (200). The material belongs to the uploader until
+/// account return the existing material (200), unchanged: its category, description and
+/// name stay as first uploaded. The material belongs to the uploader until
 /// it is attached to a case; unattached materials are removed after 24 hours. Honours
 /// `Idempotency-Key`.
 #[utoipa::path(
