@@ -10,7 +10,6 @@ pub mod licence;
 pub mod materials;
 pub mod money;
 pub mod name;
-pub mod pdf_screen;
 pub mod phone;
 pub mod resident_id;
 pub mod sms;

@@ -5,6 +5,7 @@ pub mod health;
 pub mod idempotency;
 pub mod metrics;
 pub mod pagination;
+pub mod pdf_screen;
 pub mod problem;
 pub mod request_id;
 pub mod uploads;

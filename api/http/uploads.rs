@@ -53,8 +53,27 @@ pub async fn stage(field: &mut Field, state: &AppState, limit: u64) -> Result<St
         .await?
         .map_err(ApiError::internal)?;
     let (std_file, path) = named.into_parts();
-    let mut file = Some(std_file);
-    let mut hasher = Sha256::new();
+    // One writer thread per upload, fed through a small bounded queue: receiving the body
+    // overlaps with hashing and writing (at most 16 chunks in flight, so memory stays flat),
+    // and write-back to disk starts as the file grows, so the final flush is short.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<web::Bytes>(16);
+    let writer = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
+        let mut file = std_file;
+        let mut hasher = Sha256::new();
+        let (mut written, mut flushed) = (0u64, 0u64);
+        while let Some(chunk) = receiver.blocking_recv() {
+            hasher.update(&chunk);
+            file.write_all(&chunk)?;
+            written += chunk.len() as u64;
+            if written - flushed >= WRITE_BACK_BYTES {
+                start_write_back(&file, flushed, written - flushed);
+                flushed = written;
+            }
+        }
+        // Durable before it is acknowledged.
+        file.sync_all()?;
+        Ok(hasher.finalize().to_vec())
+    });
     let mut head = Vec::with_capacity(HEAD_BYTES);
     let mut size: u64 = 0;
     while let Some(chunk) = field
@@ -70,29 +89,45 @@ pub async fn stage(field: &mut Field, state: &AppState, limit: u64) -> Result<St
             let take = (HEAD_BYTES - head.len()).min(chunk.len());
             head.extend_from_slice(&chunk[..take]);
         }
-        hasher.update(&chunk);
-        let mut writer = file
-            .take()
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("lost file")))?;
-        writer = web::block(move || writer.write_all(&chunk).map(|()| writer))
-            .await?
-            .map_err(ApiError::internal)?;
-        file = Some(writer);
+        if sender.send(chunk).await.is_err() {
+            // The writer stopped on an error, which its result reports below.
+            break;
+        }
     }
-    if let Some(writer) = file {
-        // Durable before it is acknowledged.
-        web::block(move || writer.sync_all())
-            .await?
-            .map_err(ApiError::internal)?;
-    }
+    drop(sender);
+    let sha256 = writer
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
     Ok(Staged {
         file: path,
         size,
-        sha256: hasher.finalize().to_vec(),
+        sha256,
         head,
         original_name,
         declared_content_type,
     })
+}
+
+/// How much is written before the kernel is asked to start writing it to disk.
+const WRITE_BACK_BYTES: u64 = 8 << 20;
+
+/// Asks the kernel to start writing a range of `file` to disk now, without waiting, so the
+/// fsync at the end has little left to do. Only a hint: failure is harmless.
+fn start_write_back(file: &std::fs::File, offset: u64, length: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(length)) = (i64::try_from(offset), i64::try_from(length)) else {
+        return;
+    };
+    // SAFETY: a plain system call on a descriptor this function borrows; it reads no memory.
+    unsafe {
+        libc::sync_file_range(
+            file.as_raw_fd(),
+            offset,
+            length,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
+    }
 }
 
 /// 413 `file.too_large`, telling the limit (also as `max_bytes`).
@@ -166,12 +201,15 @@ pub async fn pdf_pages(staged: &Staged) -> Result<Result<i32, Code>, ApiError> {
 /// read, so only the parts the parser touches are loaded.
 pub fn inspect_pdf(path: &Path) -> Result<Result<i32, Code>, ApiError> {
     let file = std::fs::File::open(path).map_err(ApiError::internal)?;
-    // SAFETY: the staging file is private to this request and not modified while mapped.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(ApiError::internal)?;
     // Bombs and absurd object counts are refused before the parser inflates anything.
-    if crate::domain::pdf_screen::screen(&map).is_err() {
+    if crate::http::pdf_screen::screen_file(&file)
+        .map_err(ApiError::internal)?
+        .is_err()
+    {
         return Ok(Err(Code::FilePdfUnreadable));
     }
+    // SAFETY: the staging file is private to this request and not modified while mapped.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(ApiError::internal)?;
     // A malformed page tree can make the parser panic (an overflowing page count): that is
     // an unreadable file, not a server error.
     let parsed = std::panic::catch_unwind(|| lopdf::Document::load_metadata_mem(&map));
@@ -181,7 +219,7 @@ pub fn inspect_pdf(path: &Path) -> Result<Result<i32, Code>, ApiError> {
     if metadata.encrypted {
         return Ok(Err(Code::FilePdfEncrypted));
     }
-    if !crate::domain::pdf_screen::plausible_page_count(metadata.page_count, map.len()) {
+    if !crate::http::pdf_screen::plausible_page_count(metadata.page_count, map.len()) {
         return Ok(Err(Code::FilePdfUnreadable));
     }
     match i32::try_from(metadata.page_count) {

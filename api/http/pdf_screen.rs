@@ -1,4 +1,4 @@
-//! A bounded look at a PDF before a parser reads it.
+//! A bounded look at an uploaded PDF before a parser reads it.
 //!
 //! PDF parsers decode cross-reference and object streams eagerly, so a file of a few hundred
 //! kilobytes can claim tens of millions of objects or inflate to hundreds of megabytes
@@ -28,37 +28,131 @@ fn max_objects(len: usize) -> u64 {
     (len as u64 / 4).max(10_000)
 }
 
-/// Screens `pdf` for object counts and stream sizes beyond what its size allows.
-pub fn screen(pdf: &[u8]) -> Result<(), Refusal> {
-    let limit = max_objects(pdf.len());
-    for size in numbers_after(pdf, b"/Size") {
-        if size > limit {
-            return Err(Refusal::TooManyObjects);
+/// Screens the PDF in `file` for object counts and stream sizes beyond what its size
+/// allows. The file is read in small pieces (never mapped whole), so a 50 MiB upload costs
+/// a few fast passes and little memory.
+pub fn screen_file(file: &std::fs::File) -> std::io::Result<Result<(), Refusal>> {
+    use std::os::unix::fs::FileExt;
+    let len = file.metadata()?.len();
+    let limit = max_objects(usize::try_from(len).unwrap_or(usize::MAX));
+    let needles: [&[u8]; 4] = [b"/Size", b"/Index", b"/XRef", b"/ObjStm"];
+    let finders: Vec<memchr::memmem::Finder<'_>> =
+        needles.iter().map(memchr::memmem::Finder::new).collect();
+    let mut hits: [Vec<u64>; 4] = Default::default();
+
+    const CHUNK: usize = 1 << 20;
+    const OVERLAP: usize = 16;
+    let mut buffer = vec![0u8; CHUNK + OVERLAP];
+    let mut offset = 0u64;
+    while offset < len {
+        let read = read_at_most(file, &mut buffer, offset)?;
+        if read == 0 {
+            break;
         }
-    }
-    for count in index_counts(pdf) {
-        if count > limit {
-            return Err(Refusal::TooManyObjects);
+        for (finder, found) in finders.iter().zip(hits.iter_mut()) {
+            for at in finder.find_iter(&buffer[..read]) {
+                // Matches inside the overlap are found again by the next piece.
+                if at < CHUNK || offset + (read as u64) >= len {
+                    found.push(offset + at as u64);
+                }
+            }
+            if found.len() > 100_000 {
+                return Ok(Err(Refusal::TooManyObjects));
+            }
         }
+        offset += CHUNK as u64;
     }
 
-    let mut total = 0u64;
-    for marker in [b"/XRef".as_slice(), b"/ObjStm".as_slice()] {
-        for at in find_all(pdf, marker) {
-            let Some(data) = stream_after(pdf, at) else {
-                continue;
-            };
-            let inflated = inflated_size(data, MAX_STREAM_BYTES + 1);
-            if inflated > MAX_STREAM_BYTES {
-                return Err(Refusal::StreamTooLarge);
-            }
-            total += inflated;
-            if total > MAX_TOTAL_BYTES {
-                return Err(Refusal::StreamTooLarge);
-            }
+    let mut window = vec![0u8; 8192];
+    for &at in &hits[0] {
+        let read = read_at_most(file, &mut window, at)?;
+        if numbers_after(&window[..read], b"/Size").any(|size| size > limit) {
+            return Ok(Err(Refusal::TooManyObjects));
         }
     }
-    Ok(())
+    for &at in &hits[1] {
+        let read = read_at_most(file, &mut window, at)?;
+        if index_counts(&window[..read]).any(|count| count > limit) {
+            return Ok(Err(Refusal::TooManyObjects));
+        }
+    }
+    let mut total = 0u64;
+    for &at in hits[2].iter().chain(hits[3].iter()) {
+        let read = read_at_most(file, &mut window, at)?;
+        let Some(keyword) = window[..read].windows(6).position(|w| w == b"stream") else {
+            continue;
+        };
+        let mut start = at + keyword as u64 + 6;
+        let mut next = [0u8; 2];
+        let peek = file.read_at(&mut next, start)?;
+        if peek > 0 && next[0] == b'\r' {
+            start += 1;
+            if peek > 1 && next[1] == b'\n' {
+                start += 1;
+            }
+        } else if peek > 0 && next[0] == b'\n' {
+            start += 1;
+        }
+        let source = std::io::BufReader::new(OffsetReader {
+            file,
+            offset: start,
+            end: len,
+        });
+        let inflated = inflated_size_from(source, MAX_STREAM_BYTES + 1);
+        if inflated > MAX_STREAM_BYTES {
+            return Ok(Err(Refusal::StreamTooLarge));
+        }
+        total += inflated;
+        if total > MAX_TOTAL_BYTES {
+            return Ok(Err(Refusal::StreamTooLarge));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Reads up to `buffer.len()` bytes at `offset`, fewer at the end of the file.
+fn read_at_most(file: &std::fs::File, buffer: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    let mut filled = 0;
+    while filled < buffer.len() {
+        let read = file.read_at(&mut buffer[filled..], offset + filled as u64)?;
+        if read == 0 {
+            break;
+        }
+        filled += read;
+    }
+    Ok(filled)
+}
+
+/// Reads a file from an offset on, without moving a shared cursor.
+struct OffsetReader<'a> {
+    file: &'a std::fs::File,
+    offset: u64,
+    end: u64,
+}
+
+impl Read for OffsetReader<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        if self.offset >= self.end {
+            return Ok(0);
+        }
+        let read = self.file.read_at(buffer, self.offset)?;
+        self.offset += read as u64;
+        Ok(read)
+    }
+}
+
+/// Screens PDF bytes already in memory (small files, tests): as [`screen_file`].
+pub fn screen(pdf: &[u8]) -> Result<(), Refusal> {
+    let mut file = match tempfile::tempfile() {
+        Ok(file) => file,
+        Err(_) => return Ok(()),
+    };
+    if std::io::Write::write_all(&mut file, pdf).is_err() {
+        return Ok(());
+    }
+    screen_file(&file).unwrap_or(Ok(()))
 }
 
 /// Whether `pages` is believable for a file of `len` bytes: every page is a dictionary of
@@ -69,11 +163,7 @@ pub fn plausible_page_count(pages: u32, len: usize) -> bool {
 }
 
 fn find_all<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-    haystack
-        .windows(needle.len())
-        .enumerate()
-        .filter(move |(_, window)| *window == needle)
-        .map(|(at, _)| at)
+    memchr::memmem::find_iter(haystack, needle)
 }
 
 /// The integers written right after each occurrence of `key` (`/Size 42`).
@@ -106,37 +196,16 @@ fn index_counts(pdf: &[u8]) -> impl Iterator<Item = u64> + '_ {
     })
 }
 
-/// The raw data of the stream whose dictionary contains position `at`: from after the
-/// `stream` keyword to `endstream` (or the end of the file).
-fn stream_after(pdf: &[u8], at: usize) -> Option<&[u8]> {
-    let window = &pdf[at..pdf.len().min(at + 8192)];
-    let keyword = window.windows(6).position(|w| w == b"stream")?;
-    let mut start = at + keyword + 6;
-    if pdf.get(start) == Some(&b'\r') {
-        start += 1;
-    }
-    if pdf.get(start) == Some(&b'\n') {
-        start += 1;
-    }
-    let end = pdf[start..]
-        .windows(9)
-        .position(|w| w == b"endstream")
-        .map_or(pdf.len(), |e| start + e);
-    Some(&pdf[start..end])
-}
-
-/// How many bytes `data` inflates to (zlib), counting at most `cap`; data that is not
-/// zlib-compressed counts as its own length.
-fn inflated_size(data: &[u8], cap: u64) -> u64 {
-    let mut decoder = flate2::read::ZlibDecoder::new(data).take(cap);
+/// How many bytes the zlib stream read from `source` inflates to, counting at most `cap`;
+/// data that is not zlib-compressed counts as nothing (the parser reads it as it is).
+fn inflated_size_from(source: impl Read, cap: u64) -> u64 {
+    let mut decoder = flate2::read::ZlibDecoder::new(source).take(cap);
     let mut sink = [0u8; 64 * 1024];
     let mut total = 0u64;
     loop {
         match decoder.read(&mut sink) {
-            Ok(0) => return total,
+            Ok(0) | Err(_) => return total,
             Ok(read) => total += read as u64,
-            Err(_) if total == 0 => return data.len() as u64,
-            Err(_) => return total,
         }
     }
 }
