@@ -120,6 +120,17 @@ impl LocalCluster {
             run_as,
             started_here: false,
         };
+        if cluster.run_as.is_some() {
+            // The postgres user must be able to reach the data directory: every directory
+            // above it needs search permission (a checkout under /root or under a private
+            // temporary directory lacks it).
+            for ancestor in cluster.options.data_dir.ancestors().skip(1) {
+                if ancestor.as_os_str().is_empty() || !ancestor.exists() {
+                    continue;
+                }
+                make_traversable(ancestor)?;
+            }
+        }
         if !cluster.options.data_dir.join("PG_VERSION").is_file() {
             cluster.init()?;
         }
@@ -159,10 +170,6 @@ impl LocalCluster {
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
         if let Some(user) = self.run_as {
             chown(dir, user)?;
-            // The postgres user must be able to reach the directory.
-            if let Some(parent) = dir.parent() {
-                make_traversable(parent)?;
-            }
         }
         let data_dir = dir.display().to_string();
         let output = self.run(
@@ -284,11 +291,15 @@ fn chown(path: &Path, user: SystemUser) -> anyhow::Result<()> {
         .with_context(|| format!("cannot hand {} to the postgres user", path.display()))
 }
 
-/// Lets other users pass through a directory we created (for the postgres user, when the
-/// cluster lives under a directory that only root may enter).
+/// Lets other users pass through `dir` (search permission only: they still cannot list
+/// it), for the postgres user when the cluster lives under a directory only root may enter.
 fn make_traversable(dir: &Path) -> anyhow::Result<()> {
     let mode = fs::metadata(dir)?.permissions().mode();
     if mode & 0o001 == 0 {
+        tracing::warn!(
+            directory = %dir.display(),
+            "adding search permission so the postgres user can reach the data directory"
+        );
         fs::set_permissions(dir, fs::Permissions::from_mode(mode | 0o001))?;
     }
     Ok(())
