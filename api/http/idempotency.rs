@@ -242,7 +242,8 @@ async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<web::Bytes,
     Ok(body.freeze())
 }
 
-fn replay(stored: &StoredResponse) -> HttpResponse {
+/// The stored first answer, marked as replayed.
+pub fn replay(stored: &StoredResponse) -> HttpResponse {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
     let mut builder = HttpResponse::build(status);
     for (name, value) in &stored.headers {

@@ -221,7 +221,7 @@ pub async fn upload_material(
             .await?;
         match claim {
             Claim::Acquired => {}
-            Claim::Replay(stored) => return Ok(replay(&stored)),
+            Claim::Replay(stored) => return Ok(crate::http::idempotency::replay(&stored)),
             Claim::Mismatch => return Err(ApiError::new(Code::IdempotencyKeyReused)),
             Claim::InProgress => return Err(ApiError::new(Code::IdempotencyKeyInProgress)),
         }
@@ -270,18 +270,6 @@ pub async fn upload_material(
     Ok(response
         .insert_header((header::LOCATION, format!("/api/v1/materials/{}", view.id)))
         .json(view))
-}
-
-fn replay(stored: &StoredResponse) -> HttpResponse {
-    let status = actix_web::http::StatusCode::from_u16(stored.status)
-        .unwrap_or(actix_web::http::StatusCode::OK);
-    HttpResponse::build(status)
-        .content_type("application/json")
-        .insert_header((
-            crate::http::idempotency::IDEMPOTENT_REPLAYED.clone(),
-            "true",
-        ))
-        .body(stored.body.clone())
 }
 
 /// Moves the staged bytes into the store and records the material, or returns the
