@@ -589,4 +589,111 @@ error_codes! {
     PasswordResetRequestStatusInvalid = "password_reset_request.status_invalid", 422,
         "申请状态应为 pending、approved 或 refused。",
         "The status must be pending, approved or refused.";
+
+    // --- Filings ---
+    FilingNotFound = "filing.not_found", 404,
+        "没有这个案件。", "There is no such case.";
+    FilingKindInvalid = "filing.kind_invalid", 422,
+        "案件类型不存在，可选类型见 /api/v1/case-kinds。",
+        "There is no such kind of case; see /api/v1/case-kinds for the kinds.";
+    FilingOfflineOnly = "filing.offline_only", 422,
+        "该类案件暂不能网上立案，请到法院诉讼服务中心现场立案。",
+        "Cases of this kind cannot be filed online yet; file at the court's litigation service centre.";
+    FilingNotEditable = "filing.not_editable", 409,
+        "案件已提交，不能再修改；只有草稿和审核不通过的案件可以修改。",
+        "The case has been submitted and can no longer be changed; only drafts and rejected filings can be edited.";
+    FilingNotDeletable = "filing.not_deletable", 409,
+        "只有草稿可以删除，已提交的案件不能删除。",
+        "Only drafts can be deleted; a submitted case cannot.";
+    FilingAlreadySubmitted = "filing.already_submitted", 409,
+        "案件已经提交过，不能重复提交。", "The case has already been submitted.";
+    FilingNotAwaitingReview = "filing.not_awaiting_review", 409,
+        "案件不在待审核状态，不能审核。", "The case is not waiting for review.";
+    FilingNotApproved = "filing.not_approved", 409,
+        "案件尚未审核通过，不能生成案号和诉讼费。",
+        "The case has not been approved, so no case number or fee can be assigned.";
+    FilingNotAwaitingPayment = "filing.not_awaiting_payment", 409,
+        "案件不在待交费状态。", "The case is not waiting for payment.";
+    FilingNotPaid = "filing.not_paid", 409,
+        "案件尚未交费，不能确认入库。", "The fee of the case has not been paid.";
+    FilingIncomplete = "filing.incomplete", 422,
+        "案件信息不完整或有误，请按 errors 中列出的每一项修改后再提交。",
+        "The case is incomplete or has errors; correct every item listed in errors and submit again.";
+    FilingCourtTier = "filing.court_tier", 422,
+        "该法院不受理这类案件，请选择其他级别的法院。",
+        "This court does not accept cases of this kind; choose a court of another level.";
+    FilingCourtNotDerivable = "filing.court_not_derivable", 422,
+        "无法根据该案号确定本省的受理法院（上级法院不在本省），请到法院现场办理。",
+        "The accepting court cannot be determined in this province from this case number; file at the court.";
+    FilingCourtDerived = "filing.court_derived", 422,
+        "这类案件的受理法院由原案号确定，不能另行选择。",
+        "For this kind the accepting court follows from the original case number and cannot be chosen.";
+    FilingPartyRequired = "filing.party_required", 422,
+        "缺少该诉讼地位的当事人（见字段名），请添加。",
+        "A party in this role (see the field) is required; add one.";
+    FilingMaterialRequired = "filing.material_required", 422,
+        "缺少该类材料（见字段名），请上传并添加到案件。",
+        "A material of this category (see the field) is required; upload it and attach it.";
+    FilingAuthorisationRequired = "filing.authorisation_required", 422,
+        "立案人不是本案原告（申请人）一方的当事人，请上传授权委托书或工作证明等授权材料。",
+        "The filer is not a party on the filer's side, so a power of attorney or other authorisation must be attached.";
+    FieldUnknown = "field.unknown", 422,
+        "不认识这个字段，请检查拼写。", "This field is not known; check its spelling.";
+    FieldNotApplicable = "field.not_applicable", 422,
+        "这类案件没有这个字段。", "Cases of this kind have no such field.";
+    FieldReadOnly = "field.read_only", 422,
+        "这个字段不能修改。", "This field cannot be changed.";
+    FieldType = "field.type", 422,
+        "字段的类型不对（例如应为文字、数字、真假值或对象）。",
+        "The field has the wrong type (text, number, true/false or object expected).";
+    ChoiceInvalid = "choice.invalid", 422,
+        "所选的值不在可选范围内。", "The value is not one of the allowed choices.";
+    CauseUnknown = "cause.unknown", 422,
+        "案由不存在，请从案由列表中选择。", "There is no such cause of action; choose one from the list.";
+    CauseNotSpecific = "cause.not_specific", 422,
+        "请选择具体的案由，而不是案由的大类。", "Choose a specific cause of action, not a part or section of the list.";
+    CauseNotRoadTraffic = "cause.not_road_traffic", 422,
+        "道交案件的案由应为机动车交通事故责任纠纷。",
+        "The cause of a road-traffic case must be 机动车交通事故责任纠纷 (motor vehicle traffic accident liability).";
+    ChargeUnknown = "charge.unknown", 422,
+        "罪名不在刑事自诉罪名列表中。", "The charge is not in the list of privately prosecutable charges.";
+    SpecialProcedureUnknown = "special_procedure.unknown", 422,
+        "特别程序类型不存在（应为案件类型代码 0310 至 0323）。",
+        "There is no such special procedure (type codes 0310 to 0323).";
+    PreservationGuaranteeRequired = "preservation.guarantee_required", 422,
+        "诉前保全必须提供担保。", "A pre-litigation preservation requires a guarantee.";
+    MoneyNotPositive = "money.not_positive", 422,
+        "金额应大于零。", "The amount must be greater than zero.";
+    CaseNumberTypeNotAccepted = "case_number.type_not_accepted", 422,
+        "这类案件不能针对该类型的案号提出。", "A case of this kind cannot refer to a case of that type.";
+    AppealOriginalNotAppealable = "appeal.original_not_appealable", 422,
+        "只能对民初、民撤（民事）或行初、行赔初（行政）案件网上上诉。",
+        "Only 民初 and 民撤 (civil) or 行初 and 行赔初 (administrative) cases can be appealed online.";
+    AppealOfRetrialOffline = "appeal.of_retrial_offline", 422,
+        "民再、行再案件的上诉暂时只能到法院现场办理。",
+        "Appeals in 民再 and 行再 retrial cases can only be made at the court for now.";
+    PayerNotPlaintiff = "payer.not_plaintiff", 422,
+        "交费人不是原告：交费人、退费人只能从原告（申请人、上诉人、自诉人）一方的当事人中选择。",
+        "The payer is not a plaintiff: the payer and refundee must be parties on the filer's side (plaintiff, applicant, appellant, private prosecutor).";
+    PartyNotFound = "party.not_found", 404,
+        "案件中没有这个当事人。", "The case has no such party.";
+    PartyRoleInvalid = "party.role_invalid", 422,
+        "这类案件没有该诉讼地位。", "Cases of this kind have no party in this role.";
+    PartyPhoneForbidden = "party.phone_forbidden", 422,
+        "保全案件不能填写被申请人的电话号码，以免泄露保全信息。",
+        "A preservation filing must not record a phone number of the respondent, so that the respondent is not alerted.";
+    AgentNotFound = "agent.not_found", 404,
+        "案件中没有这个代理人。", "The case has no such agent.";
+    AgentPartyInvalid = "agent.party_invalid", 422,
+        "被代理人应为本案当事人。", "Represented parties must be parties of this case.";
+    AgentBothSides = "agent.both_sides", 422,
+        "同一代理人不能同时代理双方当事人。", "An agent cannot represent parties on both sides.";
+    MaterialInOtherFiling = "material.in_other_filing", 409,
+        "该材料已添加到另一个案件。", "The material is attached to another case.";
+    PreconditionRequired = "precondition.required", 428,
+        "修改草稿需要带上 If-Match 请求头（取自上次读取时的 ETag），以免覆盖别人的修改。",
+        "Send If-Match with the ETag of your last read, so that nobody's changes are overwritten.";
+    PreconditionFailed = "precondition.failed", 412,
+        "案件在您读取后已被修改，请重新读取后再修改。",
+        "The case changed since you read it; read it again and redo your change.";
 }

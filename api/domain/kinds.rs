@@ -21,6 +21,39 @@ pub enum PartyRole {
 }
 
 impl PartyRole {
+    pub const ALL: [PartyRole; 10] = [
+        PartyRole::Plaintiff,
+        PartyRole::Defendant,
+        PartyRole::ThirdParty,
+        PartyRole::Appellant,
+        PartyRole::Appellee,
+        PartyRole::OtherPartyInOriginalCase,
+        PartyRole::Applicant,
+        PartyRole::Respondent,
+        PartyRole::PrivateProsecutor,
+        PartyRole::Accused,
+    ];
+
+    /// The role as the API names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyRole::Plaintiff => "plaintiff",
+            PartyRole::Defendant => "defendant",
+            PartyRole::ThirdParty => "third_party",
+            PartyRole::Appellant => "appellant",
+            PartyRole::Appellee => "appellee",
+            PartyRole::OtherPartyInOriginalCase => "other_party_in_original_case",
+            PartyRole::Applicant => "applicant",
+            PartyRole::Respondent => "respondent",
+            PartyRole::PrivateProsecutor => "private_prosecutor",
+            PartyRole::Accused => "accused",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<PartyRole> {
+        PartyRole::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
     /// Whether a party in this role stands on the filer's side, from whom the payer and the
     /// refundee are chosen.
     pub fn is_filer_side(self) -> bool {
@@ -469,6 +502,14 @@ mod tests {
                 lookup_kind(rules.kind.as_str()),
                 KindLookup::Online(rules.kind)
             );
+        }
+    }
+
+    #[test]
+    fn party_role_names_match_their_serde_names() {
+        for role in PartyRole::ALL {
+            assert_eq!(serde_json::to_value(role).unwrap(), role.as_str());
+            assert_eq!(PartyRole::parse(role.as_str()), Some(role));
         }
     }
 

@@ -4,7 +4,10 @@
 
 pub mod calendar;
 pub mod case_number;
+pub mod catalogue;
 pub mod credit_code;
+pub mod filing;
+pub mod filing_status;
 pub mod kinds;
 pub mod licence;
 pub mod materials;

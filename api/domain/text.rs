@@ -50,3 +50,33 @@ pub fn is_ideograph(c: char) -> bool {
             | 0x30000..=0x3347F
     )
 }
+
+/// A plausible e-mail address, trimmed: one `@`, something on each side, a dot in the
+/// domain, no blanks, at most 254 characters.
+pub fn valid_email(raw: &str) -> Option<String> {
+    let email = raw.trim();
+    let (local, domain) = email.split_once('@')?;
+    let ok = email.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    ok.then(|| email.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked_loosely_but_sanely() {
+        assert_eq!(valid_email(" a@b.cn ").as_deref(), Some("a@b.cn"));
+        for bad in [
+            "", "a", "a@b", "@b.cn", "a@.cn", "a@b.", "a b@c.cn", "a@b@c.cn",
+        ] {
+            assert!(valid_email(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -145,6 +145,110 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Whom each agent represents; both belong to the same filing.
+    filing_agent_parties (agent_id, party_id) {
+        /// The filing of both the agent and the party.
+        filing_id -> Uuid,
+        /// The agent.
+        agent_id -> Uuid,
+        /// A party the agent represents.
+        party_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    /// Agents acting for parties of a filing: lawyers, legal workers and others.
+    filing_agents (id) {
+        /// Agent id.
+        id -> Uuid,
+        /// The filing.
+        filing_id -> Uuid,
+        /// lawyer, legal_worker or other.
+        agent_type -> Text,
+        /// Name.
+        name -> Text,
+        /// The validated agent as the API shows it (ID number, licence number, firm, phone).
+        details -> Jsonb,
+        /// When it was added.
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Materials attached to a filing; a material belongs to at most one filing.
+    filing_materials (material_id) {
+        /// The material.
+        material_id -> Uuid,
+        /// The filing.
+        filing_id -> Uuid,
+        /// When it was attached.
+        attached_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// The parties of a filing: natural persons, legal persons and unincorporated organisations.
+    filing_parties (id) {
+        /// Party id.
+        id -> Uuid,
+        /// The filing.
+        filing_id -> Uuid,
+        /// plaintiff, defendant, third_party, appellant, appellee, applicant, respondent, private_prosecutor, accused, …; allowed roles depend on the kind.
+        role -> Text,
+        /// natural_person, legal_person or unincorporated_organisation.
+        party_type -> Text,
+        /// Name, normalised; searched by "my cases".
+        name -> Text,
+        /// The validated party as the API shows it (documents, address, phone, representative …).
+        details -> Jsonb,
+        /// When it was added; parties are listed in this order.
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Online filings, from draft to accepted case. "My cases" are the filings of the filer account.
+    filings (id) {
+        /// Filing id.
+        id -> Uuid,
+        /// The filing account: the account that created it; only it sees the filing.
+        filer_account_id -> Uuid,
+        /// The kind of filing, one of the online-filable kinds.
+        kind -> Text,
+        /// The accepting court; derived from the original or existing case for kinds that follow one.
+        court_code -> Nullable<Text>,
+        /// draft, submitted, approved, rejected, awaiting_payment, paid_awaiting_settlement, settled or accepted.
+        status -> Text,
+        /// The kind-specific content (cause of action, amounts, claims, facts, service address, …), validated and normalised.
+        content -> Jsonb,
+        /// The party who pays the fee; one of the parties on the filer's side. Cleared when that party is deleted.
+        payer_party_id -> Nullable<Uuid>,
+        /// The party who receives refunds; one of the parties on the filer's side. Cleared when that party is deleted.
+        refundee_party_id -> Nullable<Uuid>,
+        /// Incremented on every change of the filing or its parties, agents or materials; the ETag.
+        version -> Int4,
+        /// Human-readable reference given at the first submission, kept on resubmission.
+        filing_reference -> Nullable<Text>,
+        /// Canonical case number, assigned at docketing.
+        case_number -> Nullable<Text>,
+        /// Registration number, assigned at docketing.
+        registration_number -> Nullable<Text>,
+        /// The judge's reason when the review rejected the filing.
+        rejection_reason -> Nullable<Text>,
+        /// The client that created the filing (web, mini program, an integration client id).
+        created_via -> Nullable<Text>,
+        /// When the draft was created.
+        created_at -> Timestamptz,
+        /// Last change.
+        updated_at -> Timestamptz,
+        /// First submission; kept when a rejected filing is submitted again.
+        first_submitted_at -> Nullable<Timestamptz>,
+        /// Latest submission.
+        submitted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     /// First answer to each request sent with an Idempotency-Key, replayed to retries.
     idempotency_keys (principal, key) {
         /// Who sent the request: an account, a service client, or anonymous; keys are scoped to it.
@@ -505,6 +609,12 @@ diesel::table! {
 }
 
 diesel::joinable!(accounts -> courts (court_code));
+diesel::joinable!(filing_agents -> filings (filing_id));
+diesel::joinable!(filing_materials -> filings (filing_id));
+diesel::joinable!(filing_materials -> materials (material_id));
+diesel::joinable!(filing_parties -> filings (filing_id));
+diesel::joinable!(filings -> accounts (filer_account_id));
+diesel::joinable!(filings -> courts (court_code));
 diesel::joinable!(lawyer_profiles -> accounts (account_id));
 diesel::joinable!(materials -> accounts (owner_account_id));
 diesel::joinable!(mini_program_bindings -> accounts (account_id));
@@ -523,6 +633,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_types,
     causes_of_action,
     courts,
+    filing_agent_parties,
+    filing_agents,
+    filing_materials,
+    filing_parties,
+    filings,
     idempotency_keys,
     lawyer_profiles,
     legal_worker_sync_runs,
