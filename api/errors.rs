@@ -155,6 +155,13 @@ impl ApiError {
         error
     }
 
+    /// An error of `code` listing the fields at fault (e.g. `filing.incomplete`).
+    pub fn with_fields(code: Code, errors: Vec<FieldError>) -> ApiError {
+        let mut error = ApiError::new(code);
+        error.0.errors = errors;
+        error
+    }
+
     /// A `validation.failed` error for a single field.
     pub fn field(field: impl Into<String>, code: Code) -> ApiError {
         ApiError::validation(vec![FieldError::new(field, code)])
@@ -696,4 +703,90 @@ error_codes! {
     PreconditionFailed = "precondition.failed", 412,
         "案件在您读取后已被修改，请重新读取后再修改。",
         "The case changed since you read it; read it again and redo your change.";
+    // --- Parties of a filing ---
+    PartyTypeRequired = "party.type_required", 422,
+        "请选择当事人类型：自然人、法人或非法人组织。",
+        "Choose the type of party: natural person, legal person or unincorporated organisation.";
+    PartyTypeInvalid = "party.type_invalid", 422,
+        "当事人类型应为 natural_person（自然人）、legal_person（法人）或 unincorporated_organisation（非法人组织）。",
+        "The type of party must be natural_person, legal_person or unincorporated_organisation.";
+    PartyFieldNotApplicable = "party.field_not_applicable", 422,
+        "此项不适用于该类型的当事人，请删除：证件、性别、民族、国籍和出生日期只用于自然人，统一社会信用代码和法定代表人（负责人）只用于法人和非法人组织。",
+        "This field does not apply to this type of party; remove it. Identity documents, gender, ethnicity, nationality and birth date are for natural persons; the credit code and the representative are for organisations.";
+    PartyGenderInvalid = "party.gender_invalid", 422,
+        "性别应为 male（男）或 female（女）。", "The gender must be male or female.";
+    PartyGenderMismatch = "party.gender_mismatch", 422,
+        "性别与证件号码中的性别不一致，请核对性别或证件号码。",
+        "The gender differs from the one encoded in the document number; check the gender or the number.";
+    PartyBirthDateTooEarly = "party.birth_date_too_early", 422,
+        "出生日期不能早于 1900 年 1 月 1 日，请核对。",
+        "The birth date cannot be before 1 January 1900; check it.";
+    PartyBirthDateMismatch = "party.birth_date_mismatch", 422,
+        "出生日期与证件号码中的出生日期（第 7 至 14 位）不一致，请核对出生日期或证件号码。",
+        "The birth date differs from the one in the document number (digits 7 to 14); check the date or the number.";
+    PartyEthnicityInvalid = "party.ethnicity_invalid", 422,
+        "民族应为 56 个民族之一，如“汉族”“回族”“维吾尔族”；外国人可不填。",
+        "The ethnicity must be one of China's 56 ethnic groups by its Chinese name, such as 汉族; foreigners leave it out.";
+    PartyNationalityTooLong = "party.nationality_too_long", 422,
+        "国籍最多 50 个字。", "The nationality can be at most 50 characters.";
+    PartyAddressTooLong = "party.address_too_long", 422,
+        "地址最多 200 个字。", "The address can be at most 200 characters.";
+    PartyPhoneFormat = "party.phone_format", 422,
+        "联系电话应为中国大陆手机号码，或带区号的固定电话（如 0531-88888888，分机号可写在后面，如 0531-88888888-123）。",
+        "The phone must be a mainland Chinese mobile number or a landline with its area code (such as 0531-88888888, optionally followed by an extension: 0531-88888888-123).";
+    PartyCreditCodeRequired = "party.credit_code_required", 422,
+        "法人须填写统一社会信用代码；没有统一社会信用代码的单位请选择“非法人组织”。",
+        "A legal person needs its unified social credit code; choose unincorporated organisation for a body that has none.";
+    PartyRepresentativeRequired = "party.representative_required", 422,
+        "请填写法定代表人（法人）或主要负责人（非法人组织）的姓名。",
+        "Enter the name of the legal representative (legal person) or of the principal (unincorporated organisation).";
+    PartyRepresentativeUnnamed = "party.representative_unnamed", 422,
+        "法定代表人或主要负责人须填写真实姓名，不能填写“无名氏”等。",
+        "The legal representative or principal must be named; a placeholder such as 无名氏 is not accepted.";
+    PartyRepresentativeTitleTooLong = "party.representative_title_too_long", 422,
+        "职务最多 50 个字。", "The representative's title can be at most 50 characters.";
+    DocumentTypeRequired = "document.type_required", 422,
+        "请选择自然人的证件类型；姓名不详的当事人（无名氏）可选择“无证件”（none）。",
+        "Choose the natural person's identity document; for a person whose name is unknown, choose none.";
+    DocumentTypeInvalid = "document.type_invalid", 422,
+        "证件类型应为 resident_id（居民身份证）、passport（护照）、hong_kong_macao_permit（港澳居民来往内地通行证）、taiwan_permit（台湾居民来往大陆通行证）、residence_permit（港澳台居民居住证）、foreign_permanent_residence（外国人永久居留身份证）或 none（无证件）。",
+        "The document type must be resident_id, passport, hong_kong_macao_permit, taiwan_permit, residence_permit, foreign_permanent_residence or none.";
+    DocumentNoneNotAllowed = "document.none_not_allowed", 422,
+        "只有姓名不详的当事人（无名氏）才可以不提供证件，请选择证件类型并填写证件号码。",
+        "Only a person whose name is unknown may have no document; choose the document type and enter its number.";
+    DocumentNumberRequired = "document.number_required", 422,
+        "请填写证件号码。", "Enter the document number.";
+    DocumentNumberNotApplicable = "document.number_not_applicable", 422,
+        "证件类型为“无证件”时不能填写证件号码；如有证件，请选择相应的证件类型。",
+        "A document number cannot go with the document type none; if the person has a document, choose its type.";
+    DocumentPassportFormat = "document.passport_format", 422,
+        "护照号码应为 5 至 20 位英文字母或数字（中国普通护照如 E12345678 或 EA1234567），请核对。",
+        "A passport number is 5 to 20 letters or digits (Chinese passports look like E12345678 or EA1234567); check the number.";
+    DocumentHongKongMacaoPermitFormat = "document.hong_kong_macao_permit_format", 422,
+        "港澳居民来往内地通行证号码应为字母 H（香港居民）或 M（澳门居民）加 8 位数字，可再加 2 位换证次数，如 H12345678 或 H1234567801。",
+        "A Hong Kong and Macao residents' permit number is H (Hong Kong) or M (Macao) and 8 digits, optionally followed by the 2-digit issue count, e.g. H12345678 or H1234567801.";
+    DocumentTaiwanPermitFormat = "document.taiwan_permit_format", 422,
+        "台湾居民来往大陆通行证号码应为 8 位数字；旧版证件为 10 位数字，可带括号内的签发机关代码，如 0561682001(D)。",
+        "A Taiwan residents' permit number is 8 digits; older permits have 10 digits, possibly followed by the issuing office's code in parentheses, e.g. 0561682001(D).";
+    DocumentResidencePermitFormat = "document.residence_permit_format", 422,
+        "港澳台居民居住证号码应为 18 位，以 810000（香港）、820000（澳门）或 830000（台湾）开头，最后一位是数字或字母 X。",
+        "A residence permit number for Hong Kong, Macao and Taiwan residents has 18 characters, starts with 810000 (Hong Kong), 820000 (Macao) or 830000 (Taiwan) and ends with a digit or X.";
+    DocumentPermanentResidenceFormat = "document.permanent_residence_format", 422,
+        "外国人永久居留身份证号码应为以 9 开头的 18 位号码（2023 年版），或 3 位英文字母加 12 位数字（旧版）。",
+        "A foreigner's permanent residence ID number has 18 characters starting with 9 (2023 cards) or 3 letters and 12 digits (earlier cards).";
+    DocumentBirthDate = "document.birth_date", 422,
+        "证件号码中的出生日期（第 7 至 14 位）无效，请核对。",
+        "The birth date in the document number (digits 7 to 14) is not valid; check the number.";
+    DocumentChecksum = "document.checksum", 422,
+        "证件号码校验位不符，请核对是否有输错的数字。",
+        "The document number's check character does not match; check for a mistyped digit.";
+    DocumentIsResidentId = "document.is_resident_id", 422,
+        "这是中国大陆居民身份证号码，请将证件类型选为“居民身份证”（resident_id）。",
+        "This is a mainland resident ID number; choose the document type resident_id.";
+    DocumentIsResidencePermit = "document.is_residence_permit", 422,
+        "这是港澳台居民居住证号码，请将证件类型选为“港澳台居民居住证”（residence_permit）。",
+        "This is the number of a residence permit for Hong Kong, Macao or Taiwan residents; choose the document type residence_permit.";
+    DocumentIsPermanentResidence = "document.is_permanent_residence", 422,
+        "这是外国人永久居留身份证号码，请将证件类型选为“外国人永久居留身份证”（foreign_permanent_residence）。",
+        "This is a foreigner's permanent residence ID number; choose the document type foreign_permanent_residence.";
 }

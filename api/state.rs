@@ -1,17 +1,18 @@
 //! What request handlers and background jobs share: the database pool, configuration,
 //! token keys, the outside systems and the material store.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::web;
 use diesel::{Connection, PgConnection};
 
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
+use crate::domain::catalogue::Catalogue;
 use crate::errors::ApiError;
 use crate::integrations::Integrations;
 use crate::integrations::blob_store::BlobStore;
-use crate::store::DbPool;
+use crate::store::{DbPool, reference};
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -23,6 +24,8 @@ pub struct AppState {
     pub integrations: Integrations,
     /// Where material bytes are kept.
     pub blobs: Arc<BlobStore>,
+    /// The reference data filings are checked against, read on first use.
+    catalogue: Arc<OnceLock<Arc<Catalogue>>>,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
             tokens: Arc::new(tokens),
             integrations: Integrations::simulated(),
             blobs: Arc::new(blobs),
+            catalogue: Arc::default(),
         })
     }
 
@@ -55,6 +59,16 @@ impl AppState {
             integrations,
             ..self
         }
+    }
+
+    /// The reference data filings are checked against. It changes only when the service is
+    /// deployed, so it is read once per process.
+    pub fn catalogue(&self, conn: &mut PgConnection) -> Result<Arc<Catalogue>, ApiError> {
+        if let Some(catalogue) = self.catalogue.get() {
+            return Ok(catalogue.clone());
+        }
+        let loaded = Arc::new(reference::load_catalogue(conn)?);
+        Ok(self.catalogue.get_or_init(|| loaded).clone())
     }
 
     /// Runs `work` with a pooled connection on the blocking pool (diesel is synchronous and

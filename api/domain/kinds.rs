@@ -124,7 +124,7 @@ impl FeeRule {
 }
 
 /// A kind of filing that can be made online.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FilingKind {
     RoadTraffic,

@@ -13,6 +13,7 @@ pub mod licence;
 pub mod materials;
 pub mod money;
 pub mod name;
+pub mod party;
 pub mod phone;
 pub mod resident_id;
 pub mod sms;

@@ -46,14 +46,7 @@ impl ApiError {
             errors: self
                 .errors
                 .iter()
-                .map(|e| ProblemField {
-                    field: e.field.clone(),
-                    code: e.code.as_str().to_owned(),
-                    message: e
-                        .message
-                        .clone()
-                        .unwrap_or_else(|| e.code.message(lang).to_owned()),
-                })
+                .map(|e| ProblemField::new(e, lang))
                 .collect(),
             extensions: self
                 .extensions
@@ -130,6 +123,20 @@ pub struct ProblemField {
     pub code: String,
     /// Message for people.
     pub message: String,
+}
+
+impl ProblemField {
+    /// The field error as a client sees it, with its message in `lang`.
+    pub fn new(error: &FieldError, lang: Lang) -> ProblemField {
+        ProblemField {
+            field: error.field.clone(),
+            code: error.code.as_str().to_owned(),
+            message: error
+                .message
+                .clone()
+                .unwrap_or_else(|| error.code.message(lang).to_owned()),
+        }
+    }
 }
 
 fn problem_response(status: StatusCode, problem: &Problem) -> HttpResponse {

@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod clients;
 pub mod cluster;
 pub mod codes;
+pub mod filings;
 pub mod idempotency;
 pub mod materials;
 pub mod password_reset_requests;

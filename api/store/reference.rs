@@ -222,3 +222,67 @@ impl crate::domain::case_number::CourtCodes for CaseNumberCodes {
                 .is_some_and(|rest| self.type_codes.contains(rest))
     }
 }
+
+/// The reference data filings are checked against, read into memory.
+pub fn load_catalogue(conn: &mut PgConnection) -> QueryResult<crate::domain::catalogue::Catalogue> {
+    use super::schema::private_prosecution_charges as charges;
+    use crate::domain::catalogue::{Catalogue, CauseFacts, ChargeFacts, CourtFacts};
+    use crate::domain::kinds::Tier;
+
+    let courts: Vec<(String, String, String, Option<String>)> = courts::table
+        .select((
+            courts::code,
+            courts::name,
+            courts::tier,
+            courts::parent_code,
+        ))
+        .load(conn)?;
+    let courts = courts
+        .into_iter()
+        .filter_map(|(code, name, tier, parent_code)| {
+            Some(CourtFacts {
+                code,
+                name,
+                tier: Tier::parse(&tier)?,
+                parent_code,
+            })
+        });
+    let retired = retired_court_codes(conn)?.into_iter().map(|r| r.old_code);
+    let causes: Vec<(String, String, i16, Option<String>)> = causes_of_action::table
+        .filter(causes_of_action::list.eq(CURRENT_CIVIL_CAUSES))
+        .select((
+            causes_of_action::id,
+            causes_of_action::name,
+            causes_of_action::level,
+            causes_of_action::parent_id,
+        ))
+        .load(conn)?;
+    let causes = causes
+        .into_iter()
+        .map(|(id, name, level, parent_id)| CauseFacts {
+            id,
+            name,
+            level,
+            parent_id,
+        });
+    let charges = charges::table
+        .select((charges::id, charges::charge))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .map(|(id, charge)| ChargeFacts { id, charge });
+    let special_procedures: Vec<(String, String)> = case_types::table
+        .filter(case_types::type_code.between("0310", "0323"))
+        .select((case_types::type_code, case_types::name))
+        .load(conn)?;
+    Ok(Catalogue::new(
+        courts,
+        retired,
+        case_type_codes(conn)?,
+        causes,
+        charges,
+        special_procedures,
+    ))
+}
+
+/// The civil causes-of-action list new filings choose from.
+pub const CURRENT_CIVIL_CAUSES: &str = "2025";

@@ -5,6 +5,7 @@ mod accounts;
 mod assisted_resets;
 mod audit;
 mod errors;
+mod filings;
 mod hardening;
 mod idempotency;
 mod legal_workers;

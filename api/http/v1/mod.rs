@@ -6,6 +6,7 @@ pub mod admin_accounts;
 pub mod admin_password_resets;
 pub mod assisted_resets;
 pub mod case_kinds;
+pub mod cases;
 pub mod causes;
 pub mod courts;
 pub mod materials;
@@ -36,6 +37,19 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(password_resets::request_password_reset)
         .service(password_resets::confirm_password_reset)
         .service(assisted_resets::file_password_reset_request)
+        .service(cases::list_cases)
+        .service(cases::create_case)
+        .service(cases::get_case)
+        .service(cases::update_case)
+        .service(cases::delete_case)
+        .service(cases::add_party)
+        .service(cases::update_party)
+        .service(cases::delete_party)
+        .service(cases::list_payer_candidates)
+        .service(cases::attach_material)
+        .service(cases::detach_material)
+        .service(cases::check_case)
+        .service(cases::submit_case)
         .service(materials::upload_material)
         .service(materials::get_material)
         .service(materials::download_material)
