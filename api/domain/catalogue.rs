@@ -107,6 +107,18 @@ impl Catalogue {
         self.charges.get(&id)
     }
 
+    /// Every charge, by id.
+    pub fn charges(&self) -> impl Iterator<Item = &ChargeFacts> {
+        self.charges.values()
+    }
+
+    /// Every special procedure: (type code, name), by code.
+    pub fn special_procedures(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.special_procedures
+            .iter()
+            .map(|(code, name)| (code.as_str(), name.as_str()))
+    }
+
     /// The name of a special procedure (type codes 0310–0323), if `code` is one.
     pub fn special_procedure(&self, code: &str) -> Option<&str> {
         self.special_procedures.get(code).map(String::as_str)

@@ -2,6 +2,7 @@
 //! numbers, money, filing kinds and the court hierarchy. Everything here is deterministic
 //! given its inputs (the current date is passed in), so it is tested exhaustively here.
 
+pub mod agent;
 pub mod calendar;
 pub mod case_number;
 pub mod catalogue;

@@ -9,6 +9,7 @@ use diesel::PgConnection;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use crate::domain::agent::{self, Agent, AgentInput};
 use crate::domain::catalogue::{Catalogue, ROAD_TRAFFIC_CAUSE};
 use crate::domain::filing::{
     self, CourtSource, DraftSnapshot, PartyFacts, check_court, missing_items, validate_content,
@@ -22,7 +23,7 @@ use crate::errors::{ApiError, Code, FieldError};
 use crate::store::accounts::AccountRow;
 use crate::store::audit::{self, Actor, Change};
 use crate::store::filings::{
-    self, AgentRecord, DraftChanges, FilingRow, NewFiling, PartyRow, PartyValues,
+    self, AgentRecord, AgentValues, DraftChanges, FilingRow, NewFiling, PartyRow, PartyValues,
 };
 use crate::store::materials::{self as material_store, MaterialRow};
 
@@ -110,9 +111,8 @@ fn editable(
     let row = filings::lock_for_filer(conn, id, filer)?.ok_or_else(not_found)?;
     precondition.check(row.version, required)?;
     if !status_of(&row).is_editable() {
-        return Err(
-            ApiError::new(Code::FilingNotEditable).with_extension("filing_status", json!(row.status))
-        );
+        return Err(ApiError::new(Code::FilingNotEditable)
+            .with_extension("filing_status", json!(row.status)));
     }
     Ok(row)
 }
@@ -385,9 +385,8 @@ pub fn delete(
     let row = filings::lock_for_filer(conn, id, filer)?.ok_or_else(not_found)?;
     precondition.check(row.version, false)?;
     if status_of(&row) != FilingStatus::Draft {
-        return Err(
-            ApiError::new(Code::FilingNotDeletable).with_extension("filing_status", json!(row.status))
-        );
+        return Err(ApiError::new(Code::FilingNotDeletable)
+            .with_extension("filing_status", json!(row.status)));
     }
     filings::delete(conn, id)?;
     record(
@@ -559,6 +558,157 @@ pub fn delete_party(
         "filing.party_deleted",
         id,
         json!({ "party_id": party_id }),
+    )?;
+    Ok(row)
+}
+
+/// Validates an agent for the filing: its own rules, and represented parties that belong
+/// to the filing and stand on one side.
+fn validated_agent(
+    conn: &mut PgConnection,
+    id: Uuid,
+    input: &AgentInput,
+    today: NaiveDate,
+) -> Result<Agent, ApiError> {
+    let agent = agent::validate(input, today).map_err(ApiError::validation)?;
+    let parties = filings::parties(conn, id)?;
+    let mut errors = Vec::new();
+    let mut sides = Vec::new();
+    for (index, party_id) in agent.represents.iter().enumerate() {
+        match parties.iter().find(|p| p.id == *party_id) {
+            None => errors.push(FieldError::new(
+                format!("represents.{index}"),
+                Code::AgentPartyInvalid,
+            )),
+            Some(party) => {
+                sides.push(PartyRole::parse(&party.role).is_some_and(PartyRole::is_filer_side))
+            }
+        }
+    }
+    if errors.is_empty() && sides.windows(2).any(|w| w[0] != w[1]) {
+        errors.push(FieldError::new("represents", Code::AgentBothSides));
+    }
+    if errors.is_empty() {
+        Ok(agent)
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+fn save_agent(
+    conn: &mut PgConnection,
+    id: Uuid,
+    agent_id: Uuid,
+    agent: &Agent,
+) -> Result<AgentRecord, ApiError> {
+    // Whom the agent represents is kept in its own table, with the parties' foreign keys.
+    let stored = AgentInput {
+        represents: None,
+        ..agent.input.clone()
+    };
+    let details = serde_json::to_value(&stored).expect("an agent serialises");
+    filings::save_agent(
+        conn,
+        id,
+        agent_id,
+        &AgentValues {
+            agent_type: agent.agent_type,
+            name: agent.name(),
+            details: &details,
+        },
+        &agent.represents,
+    )?;
+    filings::agents(conn, id)?
+        .into_iter()
+        .find(|a| a.id == agent_id)
+        .ok_or_else(|| ApiError::new(Code::AgentNotFound))
+}
+
+/// Adds an agent.
+#[allow(clippy::too_many_arguments)]
+pub fn add_agent(
+    conn: &mut PgConnection,
+    id: Uuid,
+    filer: Uuid,
+    precondition: Precondition<'_>,
+    input: &AgentInput,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<(FilingRow, AgentRecord), ApiError> {
+    editable(conn, id, filer, precondition, false)?;
+    let agent = validated_agent(conn, id, input, today)?;
+    let saved = save_agent(conn, id, Uuid::new_v4(), &agent)?;
+    let row = filings::touch(conn, id)?;
+    record(
+        conn,
+        actor,
+        "filing.agent_added",
+        id,
+        json!({ "agent_id": saved.id, "type": saved.agent_type }),
+    )?;
+    Ok((row, saved))
+}
+
+/// Changes an agent by a JSON merge patch of its fields.
+#[allow(clippy::too_many_arguments)]
+pub fn update_agent(
+    conn: &mut PgConnection,
+    id: Uuid,
+    filer: Uuid,
+    agent_id: Uuid,
+    precondition: Precondition<'_>,
+    patch: &Value,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<(FilingRow, AgentRecord), ApiError> {
+    editable(conn, id, filer, precondition, false)?;
+    let stored = filings::agents(conn, id)?
+        .into_iter()
+        .find(|a| a.id == agent_id)
+        .ok_or_else(|| ApiError::new(Code::AgentNotFound))?;
+    if !patch.is_object() {
+        return Err(ApiError::new(Code::BodyInvalid));
+    }
+    let mut merged = stored.details.clone();
+    merged["represents"] = json!(stored.party_ids);
+    json_patch::merge(&mut merged, patch);
+    let input: AgentInput = serde_json::from_value(merged).map_err(|e| {
+        let message = e.to_string();
+        ApiError::new(Code::BodyInvalid).with_detail(message.clone(), message)
+    })?;
+    let agent = validated_agent(conn, id, &input, today)?;
+    let saved = save_agent(conn, id, agent_id, &agent)?;
+    let row = filings::touch(conn, id)?;
+    record(
+        conn,
+        actor,
+        "filing.agent_updated",
+        id,
+        json!({ "agent_id": agent_id }),
+    )?;
+    Ok((row, saved))
+}
+
+/// Removes an agent.
+pub fn delete_agent(
+    conn: &mut PgConnection,
+    id: Uuid,
+    filer: Uuid,
+    agent_id: Uuid,
+    precondition: Precondition<'_>,
+    actor: &Actor,
+) -> Result<FilingRow, ApiError> {
+    editable(conn, id, filer, precondition, false)?;
+    if !filings::delete_agent(conn, id, agent_id)? {
+        return Err(ApiError::new(Code::AgentNotFound));
+    }
+    let row = filings::touch(conn, id)?;
+    record(
+        conn,
+        actor,
+        "filing.agent_deleted",
+        id,
+        json!({ "agent_id": agent_id }),
     )?;
     Ok(row)
 }

@@ -749,3 +749,416 @@ async fn drafts_can_be_deleted_and_release_their_materials() {
     .await;
     assert_problem(status, &body, 404, "filing.not_found");
 }
+
+#[actix_web::test]
+async fn agents_represent_parties_of_one_side() {
+    let app = TestApp::spawn().await;
+    let (token, _) = party_session(&app, 313).await;
+    let (id, _) = draft(&app, &token, "civil_first_instance", Some("鲁0102")).await;
+    let (_, plaintiff_body) = add_party(&app, &token, &id, plaintiff(313)).await;
+    let (_, defendant) = add_party(&app, &token, &id, company_defendant()).await;
+    let plaintiff_id = plaintiff_body["id"].as_str().unwrap();
+    let defendant_id = defendant["id"].as_str().unwrap();
+    let lawyer = |represents: Value| {
+        json!({
+            "type": "lawyer", "name": "李律师", "licence_number": "13701201010000313",
+            "law_firm": "山东测试律师事务所", "phone": "0531-88888888", "represents": represents
+        })
+    };
+    let path = format!("/api/v1/cases/{id}/agents");
+    let (status, _, body) = call(
+        &app,
+        Method::POST,
+        &path,
+        &token,
+        Some(lawyer(json!([plaintiff_id, defendant_id]))),
+        None,
+        None,
+    )
+    .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(
+        problem_fields(&body),
+        [("represents".to_owned(), "agent.both_sides".to_owned())]
+    );
+    let (status, _, body) = call(
+        &app,
+        Method::POST,
+        &path,
+        &token,
+        Some(lawyer(json!([uuid::Uuid::new_v4().to_string()]))),
+        None,
+        None,
+    )
+    .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(
+        problem_fields(&body),
+        [("represents.0".to_owned(), "agent.party_invalid".to_owned())]
+    );
+    let (status, _, agent) = call(
+        &app,
+        Method::POST,
+        &path,
+        &token,
+        Some(lawyer(json!([plaintiff_id]))),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{agent}");
+    assert_eq!(agent["represents"], json!([plaintiff_id]));
+    let agent_id = agent["id"].as_str().unwrap();
+    let (status, _, agent) = call(
+        &app,
+        Method::PATCH,
+        &format!("{path}/{agent_id}"),
+        &token,
+        Some(json!({"phone": null, "name": "李大律师"})),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{agent}");
+    assert_eq!(agent["name"], "李大律师");
+    assert!(agent.get("phone").is_none(), "{agent}");
+    // Deleting the represented party takes it out of the agent's list.
+    call(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/cases/{id}/parties/{plaintiff_id}"),
+        &token,
+        None,
+        None,
+        None,
+    )
+    .await;
+    let (_, _, case) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/cases/{id}"),
+        &token,
+        None,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(case["agents"][0]["represents"], json!([]));
+    let (status, _, _) = call(
+        &app,
+        Method::DELETE,
+        &format!("{path}/{agent_id}"),
+        &token,
+        None,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+}
+
+#[actix_web::test]
+async fn a_rejected_filing_is_corrected_and_submitted_again_keeping_its_reference() {
+    let app = TestApp::spawn().await;
+    let (token, _) = party_session(&app, 314).await;
+    let (id, _) = draft(&app, &token, "criminal_private_prosecution", Some("鲁0102")).await;
+    let (status, body) = add_party(
+        &app,
+        &token,
+        &id,
+        json!({"role": "private_prosecutor", "type": "natural_person", "name": "张三",
+               "document_type": "resident_id", "document_number": id_number(314)}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    add_party(
+        &app,
+        &token,
+        &id,
+        json!({"role": "accused", "type": "natural_person", "name": "无名氏", "document_type": "none"}),
+    )
+    .await;
+    let etag = etag_of(&app, &token, &id).await;
+    let (status, _, body) = patch(
+        &app,
+        &token,
+        &id,
+        &etag,
+        json!({"charge": 1, "filer_capacity": "party_in_person", "claims": "追究被告人侮辱罪的刑事责任。",
+               "facts_and_reasons": "……", "service_address": {"address": "济南市", "recipient": "张三",
+               "phone": "13900000314", "electronic_service_consent": false}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    attach(&app, &token, &id, 9, "complaint_or_application").await;
+    attach(&app, &token, &id, 10, "identity_document").await;
+    attach(&app, &token, &id, 11, "evidence").await;
+    let (status, _, first) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/cases/{id}/submission"),
+        &token,
+        None,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{first}");
+
+    // A judge rejects it (the review itself is another resource).
+    {
+        use diesel::prelude::*;
+        let mut conn = app.pool.get().unwrap();
+        diesel::sql_query("UPDATE filings SET status = 'rejected', rejection_reason = '请补充证据' WHERE id = $1::uuid")
+            .bind::<diesel::sql_types::Text, _>(&id)
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let etag = etag_of(&app, &token, &id).await;
+    let (status, _, body) = patch(
+        &app,
+        &token,
+        &id,
+        &etag,
+        json!({"facts_and_reasons": "补充后的事实与理由。"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "rejected");
+    assert_eq!(body["rejection_reason"], "请补充证据");
+    let (status, _, again) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/cases/{id}/submission"),
+        &token,
+        None,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["status"], "submitted");
+    assert_eq!(again["filing_reference"], first["filing_reference"]);
+    assert_eq!(again["first_submitted_at"], first["first_submitted_at"]);
+    assert_ne!(again["submitted_at"], first["submitted_at"]);
+    assert_eq!(again["rejection_reason"], Value::Null);
+}
+
+#[actix_web::test]
+async fn my_cases_filter_and_page() {
+    let app = TestApp::spawn().await;
+    let (token, _) = party_session(&app, 315).await;
+    for _ in 0..3 {
+        draft(&app, &token, "civil_first_instance", Some("鲁0102")).await;
+    }
+    draft(&app, &token, "first_enforcement", Some("鲁0103")).await;
+
+    let (status, page) = app.get("/api/v1/cases?page_size=2", Some(&token)).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 4);
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    let (_, second) = app
+        .get("/api/v1/cases?page_size=2&page=2", Some(&token))
+        .await;
+    let (_, past) = app
+        .get("/api/v1/cases?page_size=2&page=9", Some(&token))
+        .await;
+    assert_eq!(past["items"], json!([]));
+    let mut ids: Vec<Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["items"].as_array().unwrap())
+        .map(|i| i["id"].clone())
+        .collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "pages overlap: {ids:?}");
+
+    let (_, enforcement) = app
+        .get("/api/v1/cases?kind=first_enforcement", Some(&token))
+        .await;
+    assert_eq!(enforcement["total"], 1);
+    let (_, court) = app
+        .get("/api/v1/cases?court_code=%E9%B2%810103", Some(&token))
+        .await;
+    assert_eq!(court["total"], 1, "{court}");
+    // Nothing was submitted yet, so a date range finds nothing.
+    let (_, dated) = app
+        .get(
+            "/api/v1/cases?submitted_from=2026-01-01&submitted_to=2099-12-31",
+            Some(&token),
+        )
+        .await;
+    assert_eq!(dated["total"], 0);
+
+    let (status, body) = app.get("/api/v1/cases?status=done&kind=divorce&submitted_from=2026-13-01&case_number=abc&page_size=1000", Some(&token)).await;
+    assert_problem(status, &body, 422, "validation.failed");
+    let (status, body) = app
+        .get(
+            "/api/v1/cases?status=done&kind=divorce&submitted_from=2026-13-01&case_number=abc",
+            Some(&token),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    let fields: Vec<String> = problem_fields(&body).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(fields, ["status", "kind", "submitted_from", "case_number"]);
+}
+
+#[actix_web::test]
+async fn kinds_list_their_fields_and_forms_find_their_choices() {
+    let app = TestApp::spawn().await;
+    let (status, kinds) = app.get("/api/v1/case-kinds", None).await;
+    assert_eq!(status, 200);
+    let reconsideration = kinds["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "enforcement_reconsideration")
+        .unwrap();
+    assert_eq!(reconsideration["court_from"], "superior_of_enforcing_court");
+    assert!(
+        reconsideration["fields"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"name": "reconsideration", "required": true}))
+    );
+    let (_, charges) = app.get("/api/v1/charges", None).await;
+    assert!(
+        charges["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["charge"] == "侮辱罪"),
+        "{charges}"
+    );
+    let (_, procedures) = app.get("/api/v1/special-procedures", None).await;
+    let procedures = procedures["items"].as_array().unwrap();
+    assert_eq!(procedures.len(), 14);
+    assert_eq!(
+        procedures
+            .iter()
+            .filter(|p| p["supervision"] == true)
+            .count(),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn appeals_of_retrial_cases_are_refused_and_special_procedures_take_a_sub_type() {
+    let app = TestApp::spawn().await;
+    let (token, _) = party_session(&app, 316).await;
+    let (id, etag) = draft(&app, &token, "civil_appeal", None).await;
+    let (status, _, body) = patch(
+        &app,
+        &token,
+        &id,
+        &etag,
+        json!({"original_case": {"case_number": "(2023)鲁0102民再3号"}}),
+    )
+    .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(
+        problem_fields(&body),
+        [(
+            "original_case.case_number".to_owned(),
+            "appeal.of_retrial_offline".to_owned()
+        )]
+    );
+    let (status, _, body) = patch(&app, &token, &id, &etag, json!({"original_case": {"case_number": "（２０２３）鲁０１０２民初３号", "judgment_date": "2024-05-06"}})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["original_case"]["case_number"],
+        "（2023）鲁0102民初3号"
+    );
+    assert_eq!(body["court_code"], "鲁01");
+
+    let (id, etag) = draft(&app, &token, "civil_special_procedure", Some("鲁0102")).await;
+    let (status, _, body) = patch(
+        &app,
+        &token,
+        &id,
+        &etag,
+        json!({"special_procedure_type": "0399"}),
+    )
+    .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    let (status, _, body) = patch(
+        &app,
+        &token,
+        &id,
+        &etag,
+        json!({"special_procedure_type": "0317"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[actix_web::test]
+async fn materials_attach_only_to_their_owners_filing() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = party_session(&app, 317).await;
+    let (other, _) = party_session(&app, 318).await;
+    let (id, _) = draft(&app, &owner, "civil_first_instance", Some("鲁0102")).await;
+    let (second, _) = draft(&app, &owner, "civil_first_instance", Some("鲁0102")).await;
+    let (_, foreign) = upload(&app, &other, "x.pdf", pdf(12), "evidence", None).await;
+    let (status, _, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/cases/{id}/materials"),
+        &owner,
+        Some(json!({"material_id": foreign["id"]})),
+        None,
+        None,
+    )
+    .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(
+        problem_fields(&body),
+        [("material_id".to_owned(), "material.not_found".to_owned())]
+    );
+
+    let material = attach(&app, &owner, &id, 13, "evidence").await;
+    let (status, _, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/cases/{second}/materials"),
+        &owner,
+        Some(json!({"material_id": material})),
+        None,
+        None,
+    )
+    .await;
+    assert_problem(status, &body, 409, "material.in_other_filing");
+    // An attached material cannot be deleted from under the filing.
+    let (status, body) = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/materials/{material}"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_problem(status, &body, 409, "material.attached");
+    let (status, _, _) = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/cases/{id}/materials/{material}"),
+        &owner,
+        None,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/cases/{second}/materials"),
+        &owner,
+        Some(json!({"material_id": material})),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+}

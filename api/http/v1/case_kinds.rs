@@ -5,7 +5,9 @@ use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::filing::{self, CourtSource, Need};
 use crate::domain::kinds::{FeeRule, OFFLINE_KINDS, ONLINE_KINDS, PartyRole, Tier};
+use crate::domain::materials::Category;
 use crate::http::pagination::Items;
 
 /// A kind of filing.
@@ -53,9 +55,33 @@ pub struct CaseKind {
     pub court_levels: &'static [Tier],
     /// For appeals: the type codes of the cases that can be appealed online.
     pub appealable_type_codes: &'static [&'static str],
+    /// The content fields of a filing of this kind (`PATCH /api/v1/cases/{id}`), and
+    /// whether each must be filled in before submission.
+    pub fields: Vec<KindField>,
+    /// Roles of which at least one party is required before submission.
+    #[schema(value_type = Vec<String>)]
+    pub required_roles: &'static [PartyRole],
+    /// Material categories of which at least one material is required (an
+    /// `authorisation` is required too when the filer is not a party on the filer's side).
+    #[schema(value_type = Vec<String>)]
+    pub required_materials: &'static [Category],
+    /// Where the accepting court comes from: `chosen` by the filer,
+    /// `superior_of_original_case`, `court_of_existing_case` or
+    /// `superior_of_enforcing_court` (derived from the case number entered).
+    pub court_from: Option<&'static str>,
+    /// Type codes the original, existing or reconsidered case may have (empty: any).
+    pub referenced_type_codes: &'static [&'static str],
     /// Why the kind cannot be filed online (null for online kinds).
     pub offline_reason: Option<&'static str>,
     pub offline_reason_en: Option<&'static str>,
+}
+
+/// A content field of a kind.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct KindField {
+    /// The field's key, e.g. `cause_of_action`.
+    pub name: &'static str,
+    pub required: bool,
 }
 
 /// List filing kinds
@@ -83,6 +109,23 @@ pub async fn list_case_kinds() -> web::Json<Items<CaseKind>> {
         fee_applies: rules.fee.may_apply(),
         court_levels: rules.court_tiers,
         appealable_type_codes: rules.appealable_type_codes,
+        fields: filing::rules(rules.kind)
+            .fields
+            .iter()
+            .map(|&(key, need)| KindField {
+                name: key.as_str(),
+                required: need == Need::Required,
+            })
+            .collect(),
+        required_roles: filing::rules(rules.kind).required_roles,
+        required_materials: filing::rules(rules.kind).required_materials,
+        court_from: Some(match filing::rules(rules.kind).court {
+            CourtSource::Chosen => "chosen",
+            CourtSource::SuperiorOfOriginalCase => "superior_of_original_case",
+            CourtSource::CourtOfExistingCase => "court_of_existing_case",
+            CourtSource::SuperiorOfEnforcingCourt => "superior_of_enforcing_court",
+        }),
+        referenced_type_codes: filing::rules(rules.kind).referenced_type_codes,
         offline_reason: None,
         offline_reason_en: None,
     });
@@ -99,6 +142,11 @@ pub async fn list_case_kinds() -> web::Json<Items<CaseKind>> {
         fee_applies: false,
         court_levels: &[],
         appealable_type_codes: &[],
+        fields: Vec::new(),
+        required_roles: &[],
+        required_materials: &[],
+        court_from: None,
+        referenced_type_codes: &[],
         offline_reason: Some(kind.reason_zh),
         offline_reason_en: Some(kind.reason_en),
     });

@@ -10,6 +10,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::domain::agent::AgentInput;
 use crate::domain::calendar::shanghai_date;
 use crate::domain::case_number::CaseNumber;
 use crate::domain::catalogue::Catalogue;
@@ -25,7 +26,7 @@ use crate::http::problem::{Problem, ProblemField};
 use crate::http::v1::materials::MaterialView;
 use crate::services::filings::{self as service, FilingDetail, Precondition};
 use crate::store::audit::Actor;
-use crate::store::filings::{self as store, FilingFilter, FilingRow, PartyRow};
+use crate::store::filings::{self as store, AgentRecord, FilingFilter, FilingRow, PartyRow};
 
 /// The service address confirmation (送达地址确认书).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -156,6 +157,28 @@ impl From<&PartyRow> for PartyView {
     }
 }
 
+/// An agent of a filing.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgentView {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub agent: AgentInput,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&AgentRecord> for AgentView {
+    fn from(record: &AgentRecord) -> AgentView {
+        let mut agent: AgentInput =
+            serde_json::from_value(record.details.clone()).unwrap_or_default();
+        agent.represents = Some(record.party_ids.iter().map(Uuid::to_string).collect());
+        AgentView {
+            id: record.id,
+            agent,
+            created_at: record.created_at,
+        }
+    }
+}
+
 /// A filing with everything attached.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseView {
@@ -180,6 +203,7 @@ pub struct CaseView {
     /// The party who receives refunds (one of `GET …/payer-candidates`).
     pub refundee_party_id: Option<Uuid>,
     pub parties: Vec<PartyView>,
+    pub agents: Vec<AgentView>,
     pub materials: Vec<MaterialView>,
     /// Why the review rejected it.
     pub rejection_reason: Option<String>,
@@ -197,6 +221,7 @@ impl CaseView {
         let filing = &detail.filing;
         let mut view = summary_fields(filing, catalogue);
         view.parties = detail.parties.iter().map(PartyView::from).collect();
+        view.agents = detail.agents.iter().map(AgentView::from).collect();
         view.materials = detail.materials.iter().map(MaterialView::from).collect();
         view
     }
@@ -223,6 +248,7 @@ fn summary_fields(filing: &FilingRow, catalogue: &Catalogue) -> CaseView {
         payer_party_id: filing.payer_party_id,
         refundee_party_id: filing.refundee_party_id,
         parties: Vec::new(),
+        agents: Vec::new(),
         materials: Vec::new(),
         rejection_reason: filing.rejection_reason.clone(),
         version: filing.version,
@@ -606,6 +632,161 @@ pub async fn delete_party(
                 id,
                 filer,
                 party_id,
+                to_precondition(&if_match),
+                &actor,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent()
+        .insert_header(etag_header(filing.version))
+        .finish())
+}
+
+/// Add an agent
+///
+/// Adds a lawyer (licence number and law firm required), legal worker (licence number
+/// required) or other agent, with the ids of the parties of this filing they represent —
+/// all on one side (`agent.both_sides` otherwise).
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Filing id."),
+        ("If-Match" = Option<String>, Header, description = "The filing's ETag last read.")
+    ),
+    request_body = AgentInput,
+    responses(
+        (status = 201, description = "The agent.", body = AgentView, headers(("ETag" = String))),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`filing.not_found`.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`filing.not_editable`.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`precondition.failed`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation.failed`: every invalid field (`agent.party_invalid`, `agent.both_sides`, …).", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/cases/{id}/agents")]
+pub async fn add_agent(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: web::Json<AgentInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let filer = caller.id();
+    let actor = actor(&caller);
+    let if_match = if_match(&req);
+    let (filing, agent) = state
+        .transaction(move |conn| {
+            service::add_agent(
+                conn,
+                id,
+                filer,
+                to_precondition(&if_match),
+                &body,
+                &actor,
+                shanghai_date(Utc::now()),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(etag_header(filing.version))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/cases/{id}/agents/{}", agent.id),
+        ))
+        .json(AgentView::from(&agent)))
+}
+
+/// Change an agent
+///
+/// A JSON merge patch of the agent's fields; the whole agent is checked again.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Filing id."),
+        ("agent_id" = Uuid, Path, description = "Agent id."),
+        ("If-Match" = Option<String>, Header, description = "The filing's ETag last read.")
+    ),
+    request_body(content = AgentInput, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "The agent.", body = AgentView, headers(("ETag" = String))),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`filing.not_found` or `agent.not_found`.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`filing.not_editable`.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`precondition.failed`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation.failed`.", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[patch("/cases/{id}/agents/{agent_id}")]
+pub async fn update_agent(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, agent_id) = path.into_inner();
+    let filer = caller.id();
+    let actor = actor(&caller);
+    let if_match = if_match(&req);
+    let (filing, agent) = state
+        .transaction(move |conn| {
+            service::update_agent(
+                conn,
+                id,
+                filer,
+                agent_id,
+                to_precondition(&if_match),
+                &body,
+                &actor,
+                shanghai_date(Utc::now()),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag_header(filing.version))
+        .json(AgentView::from(&agent)))
+}
+
+/// Remove an agent
+///
+/// Removes the agent and whom it represents; the parties stay.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Filing id."),
+        ("agent_id" = Uuid, Path, description = "Agent id."),
+        ("If-Match" = Option<String>, Header, description = "The filing's ETag last read.")
+    ),
+    responses(
+        (status = 204, description = "Removed.", headers(("ETag" = String))),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`filing.not_found` or `agent.not_found`.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`filing.not_editable`.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`precondition.failed`.", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[delete("/cases/{id}/agents/{agent_id}")]
+pub async fn delete_agent(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, agent_id) = path.into_inner();
+    let filer = caller.id();
+    let actor = actor(&caller);
+    let if_match = if_match(&req);
+    let filing = state
+        .transaction(move |conn| {
+            service::delete_agent(
+                conn,
+                id,
+                filer,
+                agent_id,
                 to_precondition(&if_match),
                 &actor,
             )

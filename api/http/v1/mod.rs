@@ -9,6 +9,7 @@ pub mod case_kinds;
 pub mod cases;
 pub mod causes;
 pub mod courts;
+pub mod filing_lists;
 pub mod materials;
 pub mod mini_program;
 pub mod password_resets;
@@ -24,6 +25,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(courts::get_court)
         .service(causes::list_causes)
         .service(case_kinds::list_case_kinds)
+        .service(filing_lists::list_charges)
+        .service(filing_lists::list_special_procedures)
         .service(registrations::register_party)
         .service(registrations::register_lawyer)
         .service(registrations::get_registration)
@@ -45,6 +48,9 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(cases::add_party)
         .service(cases::update_party)
         .service(cases::delete_party)
+        .service(cases::add_agent)
+        .service(cases::update_agent)
+        .service(cases::delete_agent)
         .service(cases::list_payer_candidates)
         .service(cases::attach_material)
         .service(cases::detach_material)
