@@ -679,11 +679,17 @@ error_codes! {
     AppealOfRetrialOffline = "appeal.of_retrial_offline", 422,
         "民再、行再案件的上诉暂时只能到法院现场办理。",
         "Appeals in 民再 and 行再 retrial cases can only be made at the court for now.";
+    FilingRetrialCaseOffline = "filing.retrial_case_offline", 422,
+        "针对民再、行再案件的立案暂时只能到法院现场办理。",
+        "Filings in 民再 and 行再 retrial cases can only be made at the court for now.";
     PayerNotPlaintiff = "payer.not_plaintiff", 422,
         "交费人不是原告：交费人、退费人只能从原告（申请人、上诉人、自诉人）一方的当事人中选择。",
         "The payer is not a plaintiff: the payer and refundee must be parties on the filer's side (plaintiff, applicant, appellant, private prosecutor).";
     PartyNotFound = "party.not_found", 404,
         "案件中没有这个当事人。", "The case has no such party.";
+    PartyDuplicate = "party.duplicate", 422,
+        "案件中已有持该证件（或统一社会信用代码）的当事人，请勿重复添加。",
+        "A party with this identity document (or credit code) is already in the case.";
     PartyRoleInvalid = "party.role_invalid", 422,
         "这类案件没有该诉讼地位。", "Cases of this kind have no party in this role.";
     PartyPhoneForbidden = "party.phone_forbidden", 422,
@@ -695,8 +701,6 @@ error_codes! {
         "被代理人应为本案当事人。", "Represented parties must be parties of this case.";
     AgentBothSides = "agent.both_sides", 422,
         "同一代理人不能同时代理双方当事人。", "An agent cannot represent parties on both sides.";
-    MaterialInOtherFiling = "material.in_other_filing", 409,
-        "该材料已添加到另一个案件。", "The material is attached to another case.";
     PreconditionRequired = "precondition.required", 428,
         "修改草稿需要带上 If-Match 请求头（取自上次读取时的 ETag），以免覆盖别人的修改。",
         "Send If-Match with the ETag of your last read, so that nobody's changes are overwritten.";

@@ -39,7 +39,8 @@ pub struct ChargeFacts {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     courts: HashMap<String, CourtFacts>,
-    retired_courts: HashSet<String>,
+    /// Retired court code → the code of the court that took over its cases.
+    retired_courts: HashMap<String, String>,
     type_codes: HashSet<String>,
     civil_causes: HashMap<String, CauseFacts>,
     charges: BTreeMap<i32, ChargeFacts>,
@@ -52,7 +53,7 @@ pub const ROAD_TRAFFIC_CAUSE: &str = "411";
 impl Catalogue {
     pub fn new(
         courts: impl IntoIterator<Item = CourtFacts>,
-        retired_courts: impl IntoIterator<Item = String>,
+        retired_courts: impl IntoIterator<Item = (String, String)>,
         type_codes: impl IntoIterator<Item = String>,
         civil_causes: impl IntoIterator<Item = CauseFacts>,
         charges: impl IntoIterator<Item = ChargeFacts>,
@@ -78,7 +79,20 @@ impl Catalogue {
 
     /// Whether `code` belonged to a court that was merged, renamed or abolished.
     pub fn is_retired_court(&self, code: &str) -> bool {
-        self.retired_courts.contains(code)
+        self.retired_courts.contains_key(code)
+    }
+
+    /// The court in force that holds the cases of court `code`: the court itself, or the
+    /// successor of a retired code (following successions that were themselves retired).
+    pub fn court_in_force(&self, code: &str) -> Option<&CourtFacts> {
+        let mut code = code;
+        for _ in 0..8 {
+            if let Some(court) = self.court(code) {
+                return Some(court);
+            }
+            code = self.retired_courts.get(code)?;
+        }
+        None
     }
 
     /// The superior court of a court in force.
@@ -177,7 +191,7 @@ pub(crate) mod fixture {
                 court("鲁02", "青岛市中级人民法院", Tier::Intermediate, Some("鲁")),
                 court("鲁0202", "青岛市市南区人民法院", Tier::Basic, Some("鲁02")),
             ],
-            ["鲁0181".to_owned()],
+            [("鲁0181".to_owned(), "鲁0102".to_owned())],
             [
                 "民初",
                 "民终",
@@ -235,6 +249,9 @@ mod tests {
         assert_eq!(c.superior("鲁01").unwrap().code, "鲁");
         assert!(c.superior("鲁").is_none());
         assert!(c.superior("鲁9999").is_none());
+        assert_eq!(c.court_in_force("鲁0181").unwrap().code, "鲁0102");
+        assert_eq!(c.court_in_force("鲁01").unwrap().code, "鲁01");
+        assert!(c.court_in_force("鲁0199").is_none());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::domain::materials::Category;
 use crate::domain::money::Money;
 use crate::domain::name::PersonName;
 use crate::domain::phone::MobilePhone;
-use crate::domain::text::{trim_blanks, valid_email};
+use crate::domain::text::{fold_code, trim_blanks, valid_email};
 use crate::errors::{Code, FieldError};
 
 /// A content field of a filing, by its key in the API.
@@ -196,7 +196,7 @@ pub const FILING_RULES: &[FilingRules] = &[
         required_roles: &[R::Applicant, R::Respondent],
         required_materials: COMPLAINT_AND_IDENTITY,
         court: CourtSource::SuperiorOfOriginalCase,
-        referenced_type_codes: &["民初", "民终", "民撤", "民特", "民再"],
+        referenced_type_codes: &["民初", "民终", "民撤", "民特"],
     },
     FilingRules {
         kind: FilingKind::CivilSpecialProcedure,
@@ -278,7 +278,7 @@ pub const FILING_RULES: &[FilingRules] = &[
         required_roles: &[R::Applicant, R::Respondent],
         required_materials: COMPLAINT_AND_IDENTITY,
         court: CourtSource::SuperiorOfOriginalCase,
-        referenced_type_codes: &["行初", "行终", "行赔初", "行赔终", "行再"],
+        referenced_type_codes: &["行初", "行终", "行赔初", "行赔终"],
     },
     FilingRules {
         kind: FilingKind::CriminalPrivateProsecution,
@@ -313,7 +313,6 @@ pub const FILING_RULES: &[FilingRules] = &[
             "民初",
             "民终",
             "民撤",
-            "民再",
             "行初",
             "行终",
             "行赔初",
@@ -764,6 +763,7 @@ fn referenced_case(
             && rules.kind != FilingKind::AdministrativeRetrialApplication;
         return Err(match type_code {
             "民再" | "行再" if is_appeal => Code::AppealOfRetrialOffline,
+            "民再" | "行再" => Code::FilingRetrialCaseOffline,
             _ if is_appeal => Code::AppealOriginalNotAppealable,
             _ => Code::CaseNumberTypeNotAccepted,
         });
@@ -791,10 +791,13 @@ fn court_from_reference(
         .and_then(|n| CaseNumber::parse(n, catalogue, NaiveDate::MAX).ok())
         .map(|n| n.court_code().to_owned())
         .unwrap_or_default();
-    let court = match rules.court {
-        CourtSource::CourtOfExistingCase => catalogue.court(&court_code),
-        _ => catalogue.superior(&court_code),
-    };
+    // A case of a retired court is now the successor court's.
+    let court = catalogue
+        .court_in_force(&court_code)
+        .and_then(|court| match rules.court {
+            CourtSource::CourtOfExistingCase => Some(court),
+            _ => catalogue.superior(&court.code),
+        });
     match court {
         Some(court) => Ok(court.code.clone()),
         None => Err(FieldError::new(path, Code::FilingCourtNotDerivable)),
@@ -828,6 +831,7 @@ pub struct PartyFacts {
     pub role: PartyRole,
     /// The identity document number, as stored (normalised).
     pub document_number: Option<String>,
+    pub name: String,
 }
 
 /// A draft as a whole, for the check before submission.
@@ -842,6 +846,8 @@ pub struct DraftSnapshot<'a> {
     pub refundee_party_id: Option<Uuid>,
     /// The verified ID number of the filing account.
     pub filer_id_number: Option<&'a str>,
+    /// The verified name of the filing account.
+    pub filer_name: &'a str,
 }
 
 /// Every problem that keeps the draft from being submitted: invalid or missing fields,
@@ -912,14 +918,15 @@ pub fn missing_items(
     errors
 }
 
-/// Whether the filer is a party on the filer's side: the account's verified ID number is
-/// that of such a party.
+/// Whether the filer is a party on the filer's side: the account's verified ID number and
+/// name are those of such a party.
 pub fn filer_is_party(draft: &DraftSnapshot<'_>) -> bool {
     let Some(filer) = draft.filer_id_number else {
         return false;
     };
     draft.parties.iter().any(|p| {
         p.role.is_filer_side()
+            && p.name == draft.filer_name
             && p.document_number
                 .as_deref()
                 .is_some_and(|n| n.eq_ignore_ascii_case(filer))
@@ -988,8 +995,8 @@ fn past_date(value: &Value, today: NaiveDate) -> Result<String, Code> {
 }
 
 fn civil_cause(kind: FilingKind, value: &Value, catalogue: &Catalogue) -> Result<String, Code> {
-    let raw = string(value)?;
-    let id = trim_blanks(&raw);
+    let id = fold_code(&string(value)?);
+    let id = id.as_str();
     let cause = catalogue.civil_cause(id).ok_or(Code::CauseUnknown)?;
     if cause.level < 3 {
         return Err(Code::CauseNotSpecific);
@@ -1279,6 +1286,61 @@ mod tests {
     }
 
     #[test]
+    fn cases_of_retired_courts_follow_their_successor() {
+        let checked = validate_content(
+            FilingKind::EnforcementReconsideration,
+            &content(json!({ "reconsideration": {
+                "original_case_number": "（2018）鲁0181执19号", "matter": "other",
+                "enforcement_basis_number": "x"
+            }})),
+            &catalogue(),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(checked.derived_court.as_deref(), Some("鲁01"));
+        let objection = validate_content(
+            FilingKind::EnforcementObjection,
+            &content(json!({ "existing_case_number": "（2018）鲁0181执19号" })),
+            &catalogue(),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(objection.derived_court.as_deref(), Some("鲁0102"));
+    }
+
+    #[test]
+    fn nothing_is_filed_online_against_retrial_cases() {
+        for (kind, content) in [
+            (
+                FilingKind::CivilRetrialApplication,
+                json!({ "original_case": { "case_number": "（2024）鲁01民再5号" } }),
+            ),
+            (
+                FilingKind::AdministrativeRetrialApplication,
+                json!({ "original_case": { "case_number": "（2024）鲁01行再5号" } }),
+            ),
+            (
+                FilingKind::InLitigationPreservation,
+                json!({ "existing_case_number": "（2024）鲁0102民再5号" }),
+            ),
+        ] {
+            let errors =
+                validate_content(kind, &self::content(content), &catalogue(), today()).unwrap_err();
+            assert_eq!(errors[0].code, Code::FilingRetrialCaseOffline, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn appeal_rules_agree_with_the_kinds_table() {
+        for kind in [FilingKind::CivilAppeal, FilingKind::AdministrativeAppeal] {
+            assert_eq!(
+                rules(kind).referenced_type_codes,
+                kind.rules().appealable_type_codes
+            );
+        }
+    }
+
+    #[test]
     fn courts_must_be_in_force_and_of_an_accepting_tier() {
         let c = catalogue();
         assert!(check_court(FilingKind::CivilFirstInstance, "鲁0102", &c).is_ok());
@@ -1327,6 +1389,7 @@ mod tests {
             id: Uuid::new_v4(),
             role,
             document_number: document.map(Into::into),
+            name: "张三".into(),
         }
     }
 
@@ -1342,6 +1405,7 @@ mod tests {
             payer_party_id: None,
             refundee_party_id: None,
             filer_id_number: Some("110101199003070011"),
+            filer_name: "张三",
         };
         let fields: Vec<String> = missing_items(&draft, &catalogue(), today())
             .into_iter()
@@ -1381,11 +1445,16 @@ mod tests {
             payer_party_id: None,
             refundee_party_id: None,
             filer_id_number: Some(me),
+            filer_name: "张三",
         };
         assert!(!filer_is_party(&draft));
         let parties = [party(PartyRole::Plaintiff, Some(&me.to_lowercase()))];
         draft.parties = &parties;
         assert!(filer_is_party(&draft));
+        // Someone else's party with the filer's ID number does not count.
+        draft.filer_name = "李四";
+        assert!(!filer_is_party(&draft));
+        draft.filer_name = "张三";
         draft.filer_id_number = None;
         assert!(!filer_is_party(&draft));
     }
@@ -1404,6 +1473,7 @@ mod tests {
             payer_party_id: Some(defendant.id),
             refundee_party_id: None,
             filer_id_number: None,
+            filer_name: "张三",
         };
         let errors = missing_items(&draft, &catalogue(), today());
         assert!(

@@ -159,7 +159,7 @@ pub fn ascii_fallback(name: &str) -> String {
 }
 
 /// What a material is, as the uploader files it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Complaint, statement of appeal or application.

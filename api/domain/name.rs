@@ -236,8 +236,8 @@ impl PersonName {
     }
 
     /// Whether this is a placeholder for a person whose name is unknown (`无名氏`,
-    /// `无名氏甲`, `无名男`, `无名女`, `佚名`, `姓名不详`, `John Doe` …). Filing refuses such
-    /// parties: a claim must name the person it is against.
+    /// `无名氏甲`, `无名男`, `无名女`, `佚名`, `姓名不详`, `John Doe` …). Accounts refuse such
+    /// names; a party of a filing may be unnamed (with no identity document).
     pub fn is_unnamed(&self) -> bool {
         let name = self.0.as_str();
         name.starts_with("无名氏")

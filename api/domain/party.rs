@@ -74,8 +74,11 @@ pub struct PartyInput {
     /// The person's name, or the organisation's registered name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Natural persons: the identity document, see [`DocumentType`]; `none` only for a
-    /// person whose name is unknown.
+    /// Natural persons: the identity document — `resident_id` (mainland resident ID),
+    /// `passport`, `hong_kong_macao_permit` (港澳居民来往内地通行证), `taiwan_permit`
+    /// (台湾居民来往大陆通行证), `residence_permit` (港澳台居民居住证),
+    /// `foreign_permanent_residence` (外国人永久居留身份证) or `none` (only for a person
+    /// whose name is unknown, such as 无名氏).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<String>,
     /// Natural persons: the document's number; absent when `document_type` is `none`.

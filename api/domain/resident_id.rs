@@ -56,7 +56,7 @@ pub enum NonMainlandDocument {
     MacaoResidencePermit,
     /// 港澳台居民居住证 of a Taiwan resident (prefix 83).
     TaiwanResidencePermit,
-    /// 外国人永久居留身份证, the 18-digit cards issued since 2017 (prefix 9).
+    /// 外国人永久居留身份证, the 18-digit cards issued since December 2023 (prefix 9).
     ForeignPermanentResidence,
 }
 

@@ -42,6 +42,21 @@ pub enum SmsTemplate {
     },
     /// Staff refused such a request, for this reason.
     PasswordResetRequestRefused { reason: String },
+    /// The court's review approved a filing; case number and fee follow.
+    FilingApproved { filing_reference: String },
+    /// The court's review rejected a filing, for this reason.
+    FilingRejected {
+        filing_reference: String,
+        reason: String,
+    },
+    /// The case was registered and a fee is to be paid by the given day.
+    PaymentDue {
+        case_number: String,
+        amount: String,
+        expires_on: String,
+    },
+    /// The case was registered and accepted; there is no fee to pay.
+    FilingAccepted { case_number: String },
 }
 
 /// How long one-time codes live, as told in their messages.
@@ -66,6 +81,10 @@ impl SmsTemplate {
             SmsTemplate::PasswordResetRequestReceived => "password_reset_request_received",
             SmsTemplate::PasswordResetRequestApproved { .. } => "password_reset_request_approved",
             SmsTemplate::PasswordResetRequestRefused { .. } => "password_reset_request_refused",
+            SmsTemplate::FilingApproved { .. } => "filing_approved",
+            SmsTemplate::FilingRejected { .. } => "filing_rejected",
+            SmsTemplate::PaymentDue { .. } => "payment_due",
+            SmsTemplate::FilingAccepted { .. } => "filing_accepted",
         }
     }
 
@@ -128,6 +147,26 @@ impl SmsTemplate {
                     "您的密码重置申请已通过审核。请用{login}作为用户名、临时密码{temporary_password}登录山东法院电子诉讼服务平台，首次登录后须立即修改密码。"
                 )
             }
+            SmsTemplate::FilingApproved { filing_reference } => format!(
+                "您提交的立案申请（编号{filing_reference}）已通过审核。法院生成案号和诉讼费后将另行短信通知您交费，届时请登录山东法院电子诉讼服务平台交费。"
+            ),
+            SmsTemplate::FilingRejected {
+                filing_reference,
+                reason,
+            } => format!(
+                "您提交的立案申请（编号{filing_reference}）未通过审核，原因：{}。请登录山东法院电子诉讼服务平台修改后重新提交。",
+                reason.trim_end_matches(['。', '.', '！', '!', '；', ';', ' '])
+            ),
+            SmsTemplate::PaymentDue {
+                case_number,
+                amount,
+                expires_on,
+            } => format!(
+                "您的案件{case_number}已立案，应交诉讼费{amount}元，请于{expires_on}前登录山东法院电子诉讼服务平台网上交费，逾期交费通知失效。"
+            ),
+            SmsTemplate::FilingAccepted { case_number } => format!(
+                "您的案件已立案受理，案号{case_number}，本案无需预交诉讼费。"
+            ),
             SmsTemplate::PasswordResetRequestRefused { reason } => format!(
                 "您的密码重置申请未通过审核，原因：{}。如有疑问，请联系法院。",
                 reason.trim_end_matches(['。', '.', '！', '!', '；', ';', ' '])

@@ -51,6 +51,15 @@ pub fn is_ideograph(c: char) -> bool {
     )
 }
 
+/// A code as typed (court code, cause id, …): blanks anywhere removed, full-width letters
+/// and digits folded to ASCII.
+pub fn fold_code(raw: &str) -> String {
+    raw.chars()
+        .filter(|&c| !is_blank(c))
+        .map(fold_width)
+        .collect()
+}
+
 /// A plausible e-mail address, trimmed: one `@`, something on each side, a dot in the
 /// domain, no blanks, at most 254 characters.
 pub fn valid_email(raw: &str) -> Option<String> {
@@ -69,6 +78,13 @@ pub fn valid_email(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_folded() {
+        assert_eq!(fold_code(" 鲁０１０２ "), "鲁0102");
+        assert_eq!(fold_code("１０３"), "103");
+        assert_eq!(fold_code("4 11.1"), "411.1");
+    }
 
     #[test]
     fn emails_are_checked_loosely_but_sanely() {

@@ -18,14 +18,15 @@ use crate::domain::filing_status::{Event, FilingStatus};
 use crate::domain::kinds::{FilingKind, KindLookup, PartyRole, lookup_kind};
 use crate::domain::materials::Category;
 use crate::domain::party::{self, PartyInput};
-use crate::domain::text::trim_blanks;
+use crate::domain::text::{fold_code, trim_blanks};
 use crate::errors::{ApiError, Code, FieldError};
 use crate::store::accounts::AccountRow;
 use crate::store::audit::{self, Actor, Change};
 use crate::store::filings::{
-    self, AgentRecord, AgentValues, DraftChanges, FilingRow, NewFiling, PartyRow, PartyValues,
+    self, AgentRecord, AgentValues, AttachedMaterial, DraftChanges, FilingRow, NewFiling, PartyRow,
+    PartyValues,
 };
-use crate::store::materials::{self as material_store, MaterialRow};
+use crate::store::materials as material_store;
 
 /// A filing with everything attached to it.
 #[derive(Debug, Clone)]
@@ -33,7 +34,7 @@ pub struct FilingDetail {
     pub filing: FilingRow,
     pub parties: Vec<PartyRow>,
     pub agents: Vec<AgentRecord>,
-    pub materials: Vec<MaterialRow>,
+    pub materials: Vec<AttachedMaterial>,
 }
 
 /// The precondition a write carries: the ETag the client last read.
@@ -179,7 +180,8 @@ pub fn create(
             KindLookup::Unknown => return Err(ApiError::field("kind", Code::FilingKindInvalid)),
         },
     };
-    let court_code = court_code.map(trim_blanks).filter(|c| !c.is_empty());
+    let court_code = court_code.map(fold_code).filter(|c| !c.is_empty());
+    let court_code = court_code.as_deref();
     if let Some(code) = court_code {
         check_court(kind, code, catalogue).map_err(|code| ApiError::field("court_code", code))?;
     }
@@ -260,7 +262,7 @@ pub fn update(
         match key.as_str() {
             "court_code" => match value {
                 Value::Null => court_patch = Some(None),
-                Value::String(code) => court_patch = Some(Some(trim_blanks(code).to_owned())),
+                Value::String(code) => court_patch = Some(Some(fold_code(code))),
                 _ => errors.push(FieldError::new(key.as_str(), Code::FieldType)),
             },
             "payer_party_id" | "refundee_party_id" => match chosen_party(key, value, &parties) {
@@ -329,6 +331,14 @@ pub fn update(
         return Err(ApiError::validation(errors));
     }
     let content = Value::Object(checked.map(|c| c.content).unwrap_or_default());
+    if court_code == row.court_code
+        && content == row.content
+        && payer == row.payer_party_id
+        && refundee == row.refundee_party_id
+    {
+        // Nothing changes (an autosave of what was read): the version stays.
+        return detail_of(conn, row);
+    }
     let updated = filings::update_draft(
         conn,
         id,
@@ -388,7 +398,7 @@ pub fn delete(
         return Err(ApiError::new(Code::FilingNotDeletable)
             .with_extension("filing_status", json!(row.status)));
     }
-    filings::delete(conn, id)?;
+    filings::delete(conn, id, Utc::now())?;
     record(
         conn,
         actor,
@@ -445,6 +455,126 @@ fn validated_party(
     }
 }
 
+/// Refuses a party whose identity document or credit code another party of the filing
+/// already has.
+fn refuse_duplicate(
+    conn: &mut PgConnection,
+    id: Uuid,
+    except: Option<Uuid>,
+    party: &party::Party,
+) -> Result<(), ApiError> {
+    let (field, value) = match (party.document_number(), party.to_input().credit_code) {
+        (Some(number), _) => ("document_number", number.to_owned()),
+        (None, Some(code)) => ("credit_code", code),
+        (None, None) => return Ok(()),
+    };
+    let duplicate = filings::parties(conn, id)?.into_iter().any(|other| {
+        Some(other.id) != except
+            && other.details[field]
+                .as_str()
+                .is_some_and(|v| v.eq_ignore_ascii_case(&value))
+    });
+    if duplicate {
+        Err(ApiError::field(field, Code::PartyDuplicate))
+    } else {
+        Ok(())
+    }
+}
+
+/// The members of a party body: the party's fields, with the read-only `id` and
+/// `created_at` of a party sent back as read left out; unknown members are refused.
+fn party_fields(body: &Value) -> Result<Map<String, Value>, ApiError> {
+    let Some(object) = body.as_object() else {
+        return Err(ApiError::new(Code::BodyInvalid));
+    };
+    let mut errors = Vec::new();
+    let mut fields = Map::new();
+    for (key, value) in object {
+        if matches!(key.as_str(), "id" | "created_at") {
+            continue;
+        }
+        if !PARTY_FIELDS.contains(&key.as_str()) {
+            errors.push(FieldError::new(key.as_str(), Code::FieldUnknown));
+        } else if !(value.is_string() || value.is_null()) {
+            errors.push(FieldError::new(key.as_str(), Code::FieldType));
+        } else {
+            fields.insert(key.clone(), value.clone());
+        }
+    }
+    if errors.is_empty() {
+        Ok(fields)
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// The fields of a party.
+const PARTY_FIELDS: &[&str] = &[
+    "role",
+    "type",
+    "name",
+    "document_type",
+    "document_number",
+    "gender",
+    "ethnicity",
+    "nationality",
+    "birth_date",
+    "address",
+    "phone",
+    "credit_code",
+    "representative_name",
+    "representative_title",
+];
+
+/// Fields of a natural person only, and of organisations only.
+const PERSON_FIELDS: &[&str] = &[
+    "document_type",
+    "document_number",
+    "gender",
+    "ethnicity",
+    "nationality",
+    "birth_date",
+];
+const ORGANISATION_FIELDS: &[&str] =
+    &["credit_code", "representative_name", "representative_title"];
+
+/// Drops the stored values a change makes meaningless, unless the change sets them itself:
+/// the gender and birth date read from the old document number when the document
+/// changes, and the other type's fields when the type changes.
+fn forget_superseded(stored: &mut Value, patch: &Map<String, Value>) {
+    let Some(stored) = stored.as_object_mut() else {
+        return;
+    };
+    let mut forget: Vec<&str> = Vec::new();
+    if patch.contains_key("document_type") || patch.contains_key("document_number") {
+        forget.extend(["gender", "birth_date"]);
+    }
+    if let Some(new_type) = patch.get("type").and_then(Value::as_str)
+        && stored.get("type").and_then(Value::as_str) != Some(new_type)
+    {
+        forget.extend(if new_type.trim() == "natural_person" {
+            ORGANISATION_FIELDS
+        } else {
+            PERSON_FIELDS
+        });
+    }
+    for key in forget {
+        if !patch.contains_key(key) {
+            stored.remove(key);
+        }
+    }
+}
+
+/// A party from its fields.
+fn party_input(fields: &Value) -> Result<PartyInput, ApiError> {
+    serde_json::from_value(fields.clone()).map_err(|_| ApiError::new(Code::BodyInvalid))
+}
+
+/// A party from a request body, every unknown or mistyped member reported.
+pub fn party_from_body(body: &Value) -> Result<PartyInput, ApiError> {
+    party_input(&Value::Object(party_fields(body)?))
+}
+
 fn party_values(party: &party::Party) -> (PartyInput, Value) {
     let input = PartyInput::from(party);
     let details = serde_json::to_value(&input).expect("a party serialises");
@@ -464,6 +594,7 @@ pub fn add_party(
 ) -> Result<(FilingRow, PartyRow), ApiError> {
     let row = editable(conn, id, filer, precondition, false)?;
     let party = validated_party(kind_of(&row), input, today)?;
+    refuse_duplicate(conn, id, None, &party)?;
     let (input, details) = party_values(&party);
     let saved = filings::insert_party(
         conn,
@@ -502,16 +633,13 @@ pub fn update_party(
     let row = editable(conn, id, filer, precondition, false)?;
     let stored = filings::find_party(conn, id, party_id)?
         .ok_or_else(|| ApiError::new(Code::PartyNotFound))?;
-    if !patch.is_object() {
-        return Err(ApiError::new(Code::BodyInvalid));
-    }
+    let patch = party_fields(patch)?;
     let mut merged = stored.details.clone();
-    json_patch::merge(&mut merged, patch);
-    let input: PartyInput = serde_json::from_value(merged).map_err(|e| {
-        let message = e.to_string();
-        ApiError::new(Code::BodyInvalid).with_detail(message.clone(), message)
-    })?;
+    forget_superseded(&mut merged, &patch);
+    json_patch::merge(&mut merged, &Value::Object(patch.clone()));
+    let input = party_input(&merged)?;
     let party = validated_party(kind_of(&row), &input, today)?;
+    refuse_duplicate(conn, id, Some(party_id), &party)?;
     let (input, details) = party_values(&party);
     let role = input.role.as_deref().unwrap_or_default();
     let saved = filings::update_party(
@@ -533,7 +661,7 @@ pub fn update_party(
         actor,
         "filing.party_updated",
         id,
-        json!({ "party_id": party_id, "fields": patch.as_object().map(|o| o.keys().collect::<Vec<_>>()) }),
+        json!({ "party_id": party_id, "fields": patch.keys().collect::<Vec<_>>() }),
     )?;
     Ok((row, saved))
 }
@@ -726,42 +854,43 @@ pub fn payer_candidates(
         .collect())
 }
 
-/// Attaches one of the filer's materials.
+/// Attaches one of the filer's materials as `category` (by default the material's own).
+/// A material may serve several filings (the same ID card scan, say); attaching it again
+/// changes its category in this filing.
+#[allow(clippy::too_many_arguments)]
 pub fn attach_material(
     conn: &mut PgConnection,
     id: Uuid,
     filer: Uuid,
     material_id: Uuid,
+    category: Option<Category>,
     precondition: Precondition<'_>,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<(FilingRow, MaterialRow), ApiError> {
+) -> Result<(FilingRow, AttachedMaterial), ApiError> {
     editable(conn, id, filer, precondition, false)?;
     let material = material_store::find(conn, material_id)?
         .filter(|m| m.owner_account_id == filer)
         .ok_or_else(|| ApiError::field("material_id", Code::MaterialNotFound))?;
-    match filings::filing_of_material(conn, material_id)? {
-        Some(other) if other == id => {
-            let row = filings::find_for_filer(conn, id, filer)?.ok_or_else(not_found)?;
-            return Ok((row, material));
-        }
-        Some(_) => return Err(ApiError::new(Code::MaterialInOtherFiling)),
-        None => {}
-    }
-    filings::attach_material(conn, id, material_id, now)?;
+    let category = category
+        .map(Category::as_str)
+        .unwrap_or(material.category.as_str())
+        .to_owned();
+    filings::attach_material(conn, id, material_id, &category, now)?;
     let row = filings::touch(conn, id)?;
     record(
         conn,
         actor,
         "filing.material_attached",
         id,
-        json!({ "material_id": material_id, "category": material.category }),
+        json!({ "material_id": material_id, "category": category }),
     )?;
     let material = material_store::find(conn, material_id)?.unwrap_or(material);
-    Ok((row, material))
+    Ok((row, AttachedMaterial { material, category }))
 }
 
-/// Detaches a material; it becomes unattached again.
+/// Detaches a material; when no other filing holds it, it becomes unattached again (and is
+/// purged 24 hours later unless attached anew).
 pub fn detach_material(
     conn: &mut PgConnection,
     id: Uuid,
@@ -771,7 +900,7 @@ pub fn detach_material(
     actor: &Actor,
 ) -> Result<FilingRow, ApiError> {
     editable(conn, id, filer, precondition, false)?;
-    if !filings::detach_material(conn, id, material_id)? {
+    if !filings::detach_material(conn, id, material_id, Utc::now())? {
         return Err(ApiError::new(Code::MaterialNotFound));
     }
     let row = filings::touch(conn, id)?;
@@ -800,6 +929,7 @@ pub fn problems(
                 id: p.id,
                 role: PartyRole::parse(&p.role)?,
                 document_number: p.details["document_number"].as_str().map(str::to_owned),
+                name: p.name.clone(),
             })
         })
         .collect();
@@ -818,6 +948,7 @@ pub fn problems(
         payer_party_id: detail.filing.payer_party_id,
         refundee_party_id: detail.filing.refundee_party_id,
         filer_id_number: filer.id_number.as_deref(),
+        filer_name: &filer.name,
     };
     missing_items(&snapshot, catalogue, today)
 }

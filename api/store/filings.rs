@@ -141,18 +141,15 @@ pub fn clear_payer_choices(conn: &mut PgConnection, id: Uuid, party: Uuid) -> Qu
     Ok(())
 }
 
-/// Deletes a draft with its parties, agents and material attachments; the materials
-/// become unattached again.
-pub fn delete(conn: &mut PgConnection, id: Uuid) -> QueryResult<()> {
+/// Deletes a draft with its parties, agents and material attachments; materials no other
+/// filing holds become unattached again.
+pub fn delete(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
     let attached: Vec<Uuid> = filing_materials::table
         .filter(filing_materials::filing_id.eq(id))
         .select(filing_materials::material_id)
         .load(conn)?;
     diesel::delete(filings::table.find(id)).execute(conn)?;
-    diesel::update(materials::table.filter(materials::id.eq_any(&attached)))
-        .set(materials::attached_at.eq(None::<DateTime<Utc>>))
-        .execute(conn)?;
-    Ok(())
+    release_unattached(conn, &attached, now)
 }
 
 /// A fresh number for a filing reference.
@@ -465,38 +462,47 @@ pub fn agents(conn: &mut PgConnection, filing: Uuid) -> QueryResult<Vec<AgentRec
         .collect())
 }
 
+/// A material as attached to a filing.
+#[derive(Debug, Clone)]
+pub struct AttachedMaterial {
+    pub material: MaterialRow,
+    /// What it is in this filing.
+    pub category: String,
+}
+
 /// The materials attached to a filing, in the order they were attached.
-pub fn materials(conn: &mut PgConnection, filing: Uuid) -> QueryResult<Vec<MaterialRow>> {
-    filing_materials::table
+pub fn materials(conn: &mut PgConnection, filing: Uuid) -> QueryResult<Vec<AttachedMaterial>> {
+    let rows: Vec<(MaterialRow, String)> = filing_materials::table
         .inner_join(materials::table)
         .filter(filing_materials::filing_id.eq(filing))
         .order((filing_materials::attached_at, filing_materials::material_id))
-        .select(MaterialRow::as_select())
-        .load(conn)
+        .select((MaterialRow::as_select(), filing_materials::category))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(material, category)| AttachedMaterial { material, category })
+        .collect())
 }
 
-/// The filing a material is attached to, if any.
-pub fn filing_of_material(conn: &mut PgConnection, material: Uuid) -> QueryResult<Option<Uuid>> {
-    filing_materials::table
-        .find(material)
-        .select(filing_materials::filing_id)
-        .first(conn)
-        .optional()
-}
-
-/// Attaches a material (marking it attached, so it is not purged).
+/// Attaches a material as `category` (again: the category is updated), marking it attached
+/// so it is not purged.
 pub fn attach_material(
     conn: &mut PgConnection,
     filing: Uuid,
     material: Uuid,
+    category: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
     diesel::insert_into(filing_materials::table)
         .values((
-            filing_materials::material_id.eq(material),
             filing_materials::filing_id.eq(filing),
+            filing_materials::material_id.eq(material),
+            filing_materials::category.eq(category),
             filing_materials::attached_at.eq(now),
         ))
+        .on_conflict((filing_materials::filing_id, filing_materials::material_id))
+        .do_update()
+        .set(filing_materials::category.eq(category))
         .execute(conn)?;
     diesel::update(materials::table.find(material))
         .set(materials::attached_at.eq(now))
@@ -504,18 +510,153 @@ pub fn attach_material(
     Ok(())
 }
 
-/// Detaches a material; it is unattached again (and purged with the others).
-pub fn detach_material(conn: &mut PgConnection, filing: Uuid, material: Uuid) -> QueryResult<bool> {
+/// Marks the materials among `ids` that no filing holds any more as unattached, released
+/// now (they are purged 24 hours later at the earliest).
+fn release_unattached(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let still_attached: Vec<Uuid> = filing_materials::table
+        .filter(filing_materials::material_id.eq_any(ids))
+        .select(filing_materials::material_id)
+        .load(conn)?;
+    let released: Vec<Uuid> = ids
+        .iter()
+        .filter(|id| !still_attached.contains(id))
+        .copied()
+        .collect();
+    diesel::update(materials::table.filter(materials::id.eq_any(&released)))
+        .set((
+            materials::attached_at.eq(None::<DateTime<Utc>>),
+            materials::released_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Detaches a material from a filing.
+pub fn detach_material(
+    conn: &mut PgConnection,
+    filing: Uuid,
+    material: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
     let removed = diesel::delete(
         filing_materials::table
-            .find(material)
-            .filter(filing_materials::filing_id.eq(filing)),
+            .filter(filing_materials::filing_id.eq(filing))
+            .filter(filing_materials::material_id.eq(material)),
     )
     .execute(conn)?;
     if removed == 1 {
-        diesel::update(materials::table.find(material))
-            .set(materials::attached_at.eq(None::<DateTime<Utc>>))
-            .execute(conn)?;
+        release_unattached(conn, &[material], now)?;
     }
     Ok(removed == 1)
+}
+
+/// A non-draft filing `id` at `court`, locked when `lock`.
+pub fn find_for_court(
+    conn: &mut PgConnection,
+    id: Uuid,
+    court: &str,
+    lock: bool,
+) -> QueryResult<Option<FilingRow>> {
+    let query = filings::table
+        .find(id)
+        .filter(filings::court_code.eq(court))
+        .filter(filings::status.ne("draft"))
+        .select(FilingRow::as_select());
+    if lock {
+        query.for_update().first(conn).optional()
+    } else {
+        query.first(conn).optional()
+    }
+}
+
+/// The filings waiting for review at `court`, the longest waiting first (ties by id),
+/// optionally of one kind and submitted before a time.
+pub fn review_queue(
+    conn: &mut PgConnection,
+    court: &str,
+    kind: Option<&str>,
+    submitted_before: Option<DateTime<Utc>>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<FilingRow>, i64)> {
+    let query = || {
+        let mut query = filings::table
+            .filter(filings::court_code.eq(court))
+            .filter(filings::status.eq("submitted"))
+            .into_boxed();
+        if let Some(kind) = kind {
+            query = query.filter(filings::kind.eq(kind));
+        }
+        if let Some(before) = submitted_before {
+            query = query.filter(filings::submitted_at.lt(before));
+        }
+        query
+    };
+    let total = query().count().get_result(conn)?;
+    let rows = query()
+        .order((filings::submitted_at.asc(), filings::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(FilingRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Records a review: the new status, who and when, and the reason of a rejection.
+pub fn mark_reviewed(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: &str,
+    judge: Uuid,
+    reason: Option<(&str, &str)>,
+    now: DateTime<Utc>,
+) -> QueryResult<FilingRow> {
+    diesel::update(filings::table.find(id))
+        .set((
+            filings::status.eq(status),
+            filings::reviewed_by.eq(judge),
+            filings::reviewed_at.eq(now),
+            filings::rejection_reason_code.eq(reason.map(|r| r.0)),
+            filings::rejection_reason.eq(reason.map(|r| r.1)),
+            filings::version.eq(filings::version + 1),
+            filings::updated_at.eq(now),
+        ))
+        .returning(FilingRow::as_returning())
+        .get_result(conn)
+}
+
+/// Records the registration of the case.
+pub fn mark_docketed(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: &str,
+    case_number: Option<&str>,
+    registration_number: &str,
+    judge: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<FilingRow> {
+    diesel::update(filings::table.find(id))
+        .set((
+            filings::status.eq(status),
+            filings::case_number.eq(case_number),
+            filings::registration_number.eq(registration_number),
+            filings::docketed_by.eq(judge),
+            filings::docketed_at.eq(now),
+            filings::version.eq(filings::version + 1),
+            filings::updated_at.eq(now),
+        ))
+        .returning(FilingRow::as_returning())
+        .get_result(conn)
+}
+
+/// Whether a registration number is taken.
+pub fn registration_number_taken(conn: &mut PgConnection, number: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        filings::table.filter(filings::registration_number.eq(number)),
+    ))
+    .get_result(conn)
 }

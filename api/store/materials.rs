@@ -84,8 +84,8 @@ pub fn delete_unattached(conn: &mut PgConnection, id: Uuid) -> QueryResult<Optio
     .optional()
 }
 
-/// Deletes up to `limit` materials never attached and older than `cutoff`; returns them so
-/// that their blobs can be removed.
+/// Deletes up to `limit` unattached materials uploaded, and released from their last
+/// filing, before `cutoff`; returns them so that their blobs can be removed.
 pub fn delete_stale_unattached(
     conn: &mut PgConnection,
     cutoff: DateTime<Utc>,
@@ -94,6 +94,11 @@ pub fn delete_stale_unattached(
     let stale: Vec<Uuid> = materials::table
         .filter(materials::attached_at.is_null())
         .filter(materials::created_at.lt(cutoff))
+        .filter(
+            materials::released_at
+                .is_null()
+                .or(materials::released_at.lt(cutoff)),
+        )
         .order(materials::created_at)
         .limit(limit)
         .select(materials::id)

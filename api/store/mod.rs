@@ -4,9 +4,11 @@
 pub mod accounts;
 pub mod audit;
 pub mod bindings;
+pub mod case_numbers;
 pub mod clients;
 pub mod cluster;
 pub mod codes;
+pub mod fee_orders;
 pub mod filings;
 pub mod idempotency;
 pub mod materials;

@@ -247,7 +247,9 @@ pub fn load_catalogue(conn: &mut PgConnection) -> QueryResult<crate::domain::cat
                 parent_code,
             })
         });
-    let retired = retired_court_codes(conn)?.into_iter().map(|r| r.old_code);
+    let retired = retired_court_codes(conn)?
+        .into_iter()
+        .map(|r| (r.old_code, r.successor_code));
     let causes: Vec<(String, String, i16, Option<String>)> = causes_of_action::table
         .filter(causes_of_action::list.eq(CURRENT_CIVIL_CAUSES))
         .select((

@@ -63,6 +63,42 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The last sequence number handed out per court, year and type code; updated in the docketing transaction, so numbers have no gaps and never repeat.
+    case_number_sequences (court_code, year, type_code) {
+        /// Court code of the case numbers (鲁0102).
+        court_code -> Text,
+        /// Year of the case numbers.
+        year -> Int2,
+        /// Case type code (民初, 执, …).
+        type_code -> Text,
+        /// The highest sequence number in use (handed out here or arrived from the trial system).
+        last_sequence -> Int4,
+    }
+}
+
+diesel::table! {
+    /// Every case number in use: those given at docketing and those of cases registered at the court counter (from the trial system). A number here is never handed out again.
+    case_numbers (case_number) {
+        /// The canonical case number.
+        case_number -> Text,
+        /// Its court code.
+        court_code -> Text,
+        /// Its year.
+        year -> Int2,
+        /// Its type code.
+        type_code -> Text,
+        /// Its sequence number.
+        sequence -> Int4,
+        /// docketing (given here) or trial_system (registered at the counter).
+        source -> Text,
+        /// The online filing it was given to, if any.
+        filing_id -> Nullable<Uuid>,
+        /// When it was recorded.
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     /// Case types of the national standard with their case-number codes (代字).
     case_types (type_code) {
         /// Four-digit case-type code, e.g. 0301.
@@ -145,6 +181,56 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Fee orders (payment notices) created at docketing: what is to be paid for a case, by whom, until when, and how it was paid.
+    fee_orders (id) {
+        /// Fee order id.
+        id -> Uuid,
+        /// Human-readable order number, quoted when paying.
+        order_number -> Text,
+        /// The filing (case) the fee is for.
+        filing_id -> Uuid,
+        /// The court that issued it (the case's court).
+        court_code -> Text,
+        /// awaiting_payment, payment_in_progress, paid_awaiting_settlement, settled, expired, cancelled, paid_after_expiry, partially_refunded or refunded.
+        status -> Text,
+        /// The fee items: [{item, amount (yuan string), rule}].
+        items -> Jsonb,
+        /// Total in fen.
+        total_fen -> Int8,
+        /// The party who pays; on the filer's side when issued.
+        payer_party_id -> Uuid,
+        /// The party who receives refunds; on the filer's side when issued.
+        refundee_party_id -> Uuid,
+        /// The payer's name when the order was issued.
+        payer_name -> Text,
+        /// The refundee's name when the order was issued.
+        refundee_name -> Text,
+        /// When the payment notice expires (end of its last day in Asia/Shanghai).
+        expires_at -> Timestamptz,
+        /// The platform's fee quote the judge started from, if one was asked for.
+        proposal -> Nullable<Jsonb>,
+        /// Why the judge set a fee outside the proposal.
+        override_reason -> Nullable<Text>,
+        /// The judge who issued the order.
+        issued_by -> Uuid,
+        /// The expired order this one replaces.
+        replaces_order_id -> Nullable<Uuid>,
+        /// How it was paid (wechat_pay, alipay, corporate_banking, unionpay, personal_banking, …).
+        channel -> Nullable<Text>,
+        /// When the payment platform reported it paid.
+        paid_at -> Nullable<Timestamptz>,
+        /// When reconciliation confirmed the money reached the treasury.
+        settled_at -> Nullable<Timestamptz>,
+        /// Refunded so far, in fen; never more than the total.
+        refunded_fen -> Int8,
+        /// When it was issued.
+        created_at -> Timestamptz,
+        /// Last change.
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     /// Whom each agent represents; both belong to the same filing.
     filing_agent_parties (agent_id, party_id) {
         /// The filing of both the agent and the party.
@@ -175,12 +261,14 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Materials attached to a filing; a material belongs to at most one filing.
-    filing_materials (material_id) {
-        /// The material.
-        material_id -> Uuid,
+    /// Materials attached to filings. One material (an ID card scan, a power of attorney) may serve several filings of its owner.
+    filing_materials (filing_id, material_id) {
         /// The filing.
         filing_id -> Uuid,
+        /// The material.
+        material_id -> Uuid,
+        /// What the material is in this filing (the material's own category unless the filer said otherwise when attaching).
+        category -> Text,
         /// When it was attached.
         attached_at -> Timestamptz,
     }
@@ -245,6 +333,16 @@ diesel::table! {
         first_submitted_at -> Nullable<Timestamptz>,
         /// Latest submission.
         submitted_at -> Nullable<Timestamptz>,
+        /// The judge who last reviewed the filing.
+        reviewed_by -> Nullable<Uuid>,
+        /// When it was last reviewed.
+        reviewed_at -> Nullable<Timestamptz>,
+        /// The coded reason of the last rejection (the free text is in rejection_reason).
+        rejection_reason_code -> Nullable<Text>,
+        /// The judge who registered the case (assigned case number and fee).
+        docketed_by -> Nullable<Uuid>,
+        /// When the case was registered.
+        docketed_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -363,6 +461,8 @@ diesel::table! {
         created_at -> Timestamptz,
         /// When it was attached to a case; unattached materials are removed after 24 hours.
         attached_at -> Nullable<Timestamptz>,
+        /// When it was last detached from its last filing; an unattached material is removed 24 hours after its upload or its release, whichever is later.
+        released_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -609,11 +709,14 @@ diesel::table! {
 }
 
 diesel::joinable!(accounts -> courts (court_code));
+diesel::joinable!(case_numbers -> filings (filing_id));
+diesel::joinable!(fee_orders -> accounts (issued_by));
+diesel::joinable!(fee_orders -> courts (court_code));
+diesel::joinable!(fee_orders -> filings (filing_id));
 diesel::joinable!(filing_agents -> filings (filing_id));
 diesel::joinable!(filing_materials -> filings (filing_id));
 diesel::joinable!(filing_materials -> materials (material_id));
 diesel::joinable!(filing_parties -> filings (filing_id));
-diesel::joinable!(filings -> accounts (filer_account_id));
 diesel::joinable!(filings -> courts (court_code));
 diesel::joinable!(lawyer_profiles -> accounts (account_id));
 diesel::joinable!(materials -> accounts (owner_account_id));
@@ -630,9 +733,12 @@ diesel::joinable!(sms_messages -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
+    case_number_sequences,
+    case_numbers,
     case_types,
     causes_of_action,
     courts,
+    fee_orders,
     filing_agent_parties,
     filing_agents,
     filing_materials,

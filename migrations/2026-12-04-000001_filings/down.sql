@@ -1,4 +1,5 @@
 DROP TABLE filing_materials;
+ALTER TABLE materials DROP COLUMN released_at;
 DROP TABLE filing_agent_parties;
 DROP TABLE filing_agents;
 ALTER TABLE filings DROP CONSTRAINT filings_id_payer_party_id_fkey,

@@ -119,12 +119,19 @@ COMMENT ON COLUMN filing_agent_parties.agent_id IS 'The agent.';
 COMMENT ON COLUMN filing_agent_parties.party_id IS 'A party the agent represents.';
 
 CREATE TABLE filing_materials (
-    material_id uuid PRIMARY KEY REFERENCES materials (id),
     filing_id uuid NOT NULL REFERENCES filings (id) ON DELETE CASCADE,
-    attached_at timestamptz NOT NULL DEFAULT now()
+    material_id uuid NOT NULL REFERENCES materials (id),
+    category text NOT NULL CHECK (category IN ('complaint_or_application', 'evidence',
+        'identity_document', 'authorisation', 'service_address_confirmation', 'other')),
+    attached_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (filing_id, material_id)
 );
-CREATE INDEX filing_materials_filing_id_idx ON filing_materials (filing_id, attached_at);
-COMMENT ON TABLE filing_materials IS 'Materials attached to a filing; a material belongs to at most one filing.';
-COMMENT ON COLUMN filing_materials.material_id IS 'The material.';
+CREATE INDEX filing_materials_material_id_idx ON filing_materials (material_id);
+COMMENT ON TABLE filing_materials IS 'Materials attached to filings. One material (an ID card scan, a power of attorney) may serve several filings of its owner.';
 COMMENT ON COLUMN filing_materials.filing_id IS 'The filing.';
+COMMENT ON COLUMN filing_materials.material_id IS 'The material.';
+COMMENT ON COLUMN filing_materials.category IS 'What the material is in this filing (the material''s own category unless the filer said otherwise when attaching).';
 COMMENT ON COLUMN filing_materials.attached_at IS 'When it was attached.';
+
+ALTER TABLE materials ADD COLUMN released_at timestamptz;
+COMMENT ON COLUMN materials.released_at IS 'When it was last detached from its last filing; an unattached material is removed 24 hours after its upload or its release, whichever is later.';

@@ -1094,7 +1094,7 @@ async fn appeals_of_retrial_cases_are_refused_and_special_procedures_take_a_sub_
 }
 
 #[actix_web::test]
-async fn materials_attach_only_to_their_owners_filing() {
+async fn materials_serve_their_owners_filings_and_survive_detaching() {
     let app = TestApp::spawn().await;
     let (owner, _) = party_session(&app, 317).await;
     let (other, _) = party_session(&app, 318).await;
@@ -1117,19 +1117,33 @@ async fn materials_attach_only_to_their_owners_filing() {
         [("material_id".to_owned(), "material.not_found".to_owned())]
     );
 
+    // The same scan serves two filings, as a different category in the second.
     let material = attach(&app, &owner, &id, 13, "evidence").await;
     let (status, _, body) = call(
         &app,
         Method::POST,
         &format!("/api/v1/cases/{second}/materials"),
         &owner,
-        Some(json!({"material_id": material})),
+        Some(json!({"material_id": material, "category": "identity_document"})),
         None,
         None,
     )
     .await;
-    assert_problem(status, &body, 409, "material.in_other_filing");
-    // An attached material cannot be deleted from under the filing.
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["category"], "identity_document");
+    let (_, _, first_case) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/cases/{id}"),
+        &owner,
+        None,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(first_case["materials"][0]["category"], "evidence");
+
+    // An attached material cannot be deleted from under a filing.
     let (status, body) = app
         .send(
             Method::DELETE,
@@ -1139,26 +1153,229 @@ async fn materials_attach_only_to_their_owners_filing() {
         )
         .await;
     assert_problem(status, &body, 409, "material.attached");
-    let (status, _, _) = call(
+
+    // Uploaded long ago, detached from both filings now: it is kept for another day.
+    {
+        use diesel::prelude::*;
+        let mut conn = app.pool.get().unwrap();
+        diesel::sql_query(
+            "UPDATE materials SET created_at = now() - interval '3 days' WHERE id = $1::uuid",
+        )
+        .bind::<diesel::sql_types::Text, _>(&material)
+        .execute(&mut conn)
+        .unwrap();
+    }
+    for case in [&id, &second] {
+        let (status, _, _) = call(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/cases/{case}/materials/{material}"),
+            &owner,
+            None,
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, 204);
+    }
+    app.run_jobs().await;
+    let (status, body) = app
+        .get(&format!("/api/v1/materials/{material}"), Some(&owner))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["attached"], false);
+}
+
+#[actix_web::test]
+async fn attaching_one_material_to_two_drafts_at_once_works() {
+    let app = TestApp::spawn().await;
+    let (token, _) = party_session(&app, 319).await;
+    let (first, _) = draft(&app, &token, "civil_first_instance", Some("鲁0102")).await;
+    let (second, _) = draft(&app, &token, "civil_first_instance", Some("鲁0102")).await;
+    let (_, material) = upload(
         &app,
-        Method::DELETE,
-        &format!("/api/v1/cases/{id}/materials/{material}"),
-        &owner,
-        None,
-        None,
+        &token,
+        "身份证.pdf",
+        pdf(14),
+        "identity_document",
         None,
     )
     .await;
-    assert_eq!(status, 204);
+    let body = json!({"material_id": material["id"]});
+    let attach_to = |case: &str| {
+        let path = format!("/api/v1/cases/{case}/materials");
+        let body = body.clone();
+        let app = &app;
+        let token = token.clone();
+        async move {
+            call(app, Method::POST, &path, &token, Some(body), None, None)
+                .await
+                .0
+        }
+    };
+    let statuses = futures_util::future::join_all([
+        attach_to(&first),
+        attach_to(&second),
+        attach_to(&first),
+        attach_to(&second),
+    ])
+    .await;
+    assert_eq!(statuses, [201, 201, 201, 201]);
+}
+
+#[actix_web::test]
+async fn parties_are_edited_without_resending_what_their_documents_imply() {
+    let app = TestApp::spawn().await;
+    let (token, _) = party_session(&app, 320).await;
+    let (id, _) = draft(&app, &token, "civil_first_instance", Some("鲁0102")).await;
+    let (status, party) = add_party(&app, &token, &id, plaintiff(320)).await;
+    assert_eq!(status, 201, "{party}");
+    let party_id = party["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/cases/{id}/parties/{party_id}");
+
+    // Correcting a mistyped ID number re-derives gender and birth date.
+    let corrected = format!("37020219850722{}", "003");
+    let check = efiling::domain::resident_id::check_character(&corrected).unwrap();
     let (status, _, body) = call(
         &app,
-        Method::POST,
-        &format!("/api/v1/cases/{second}/materials"),
-        &owner,
-        Some(json!({"material_id": material})),
+        Method::PATCH,
+        &path,
+        &token,
+        Some(json!({"document_number": format!("{corrected}{check}")})),
         None,
         None,
     )
     .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["birth_date"], "1985-07-22");
+    assert_eq!(body["gender"], "male");
+
+    // Switching to a passport forgets what the old ID number said.
+    let (status, _, body) = call(
+        &app,
+        Method::PATCH,
+        &path,
+        &token,
+        Some(json!({"document_type": "passport", "document_number": "E12345678"})),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("birth_date").is_none(), "{body}");
+
+    // The party sent back as read is accepted.
+    let (status, _, body) = call(
+        &app,
+        Method::PATCH,
+        &path,
+        &token,
+        Some(body.clone()),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    // Becoming an organisation drops the person's fields.
+    let (status, _, body) = call(
+        &app,
+        Method::PATCH,
+        &path,
+        &token,
+        Some(json!({"type": "unincorporated_organisation", "name": "济南某某商行", "representative_name": "张三"})),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("document_type").is_none(), "{body}");
+
+    // The same person twice is refused; so are unknown members.
+    let (status, body) = add_party(&app, &token, &id, plaintiff(321)).await;
     assert_eq!(status, 201, "{body}");
+    let (status, body) = add_party(&app, &token, &id, plaintiff(321)).await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(
+        problem_fields(&body),
+        [("document_number".to_owned(), "party.duplicate".to_owned())]
+    );
+    let mut odd = plaintiff(322);
+    odd["favourite_colour"] = json!("blue");
+    let (status, body) = add_party(&app, &token, &id, odd).await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(
+        problem_fields(&body),
+        [("favourite_colour".to_owned(), "field.unknown".to_owned())]
+    );
+}
+
+#[actix_web::test]
+async fn a_draft_can_be_created_with_its_content_and_autosaves_keep_the_etag() {
+    let app = TestApp::spawn().await;
+    let (token, _) = party_session(&app, 323).await;
+    let mut body = civil_content();
+    body["kind"] = json!("civil_first_instance");
+    body["court_code"] = json!("鲁０１０２");
+    let (status, etag, created) = call(
+        &app,
+        Method::POST,
+        "/api/v1/cases",
+        &token,
+        Some(body),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["court_code"], "鲁0102");
+    assert_eq!(created["claims"], "判令被告支付货款120000元。");
+    let id = created["id"].as_str().unwrap();
+    let etag = etag.unwrap();
+    let (status, same, _) = patch(
+        &app,
+        &token,
+        id,
+        &etag,
+        json!({"claims": "判令被告支付货款120000元。"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(same.as_deref(), Some(etag.as_str()));
+
+    // A bad field refuses the whole creation.
+    let (status, body) = app
+        .post("/api/v1/cases", Some(&token), json!({"kind": "civil_first_instance", "court_code": "鲁0102", "amount_in_dispute": "lots"}))
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    let (_, list) = app.get("/api/v1/cases", Some(&token)).await;
+    assert_eq!(list["total"], 1);
+
+    // Days before summer time began at midnight still filter (1940-06-01 had no midnight).
+    let (status, list) = app
+        .get(
+            "/api/v1/cases?submitted_from=1940-06-01&submitted_to=1919-04-13",
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let (status, body) = app.get("/api/v1/cases?party_name=%00", Some(&token)).await;
+    assert_problem(status, &body, 422, "validation.failed");
+}
+
+#[actix_web::test]
+async fn enforcement_cases_of_retired_courts_go_to_their_successor() {
+    let app = TestApp::spawn().await;
+    let (token, _) = party_session(&app, 324).await;
+    let (id, etag) = draft(&app, &token, "enforcement_reconsideration", None).await;
+    let (status, _, body) = patch(
+        &app,
+        &token,
+        &id,
+        &etag,
+        json!({"reconsideration": {"original_case_number": "（2018）鲁0181执19号", "matter": "other", "enforcement_basis_number": "x"}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["court_code"], "鲁01");
 }

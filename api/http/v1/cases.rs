@@ -16,8 +16,9 @@ use crate::domain::case_number::CaseNumber;
 use crate::domain::catalogue::Catalogue;
 use crate::domain::filing_status::FilingStatus;
 use crate::domain::kinds::{FilingKind, KindLookup, lookup_kind};
+use crate::domain::materials::Category;
 use crate::domain::party::PartyInput;
-use crate::domain::text::trim_blanks;
+use crate::domain::text::{fold_code, trim_blanks};
 use crate::errors::{ApiError, Code, FieldError};
 use crate::http::AppState;
 use crate::http::auth::Caller;
@@ -26,7 +27,9 @@ use crate::http::problem::{Problem, ProblemField};
 use crate::http::v1::materials::MaterialView;
 use crate::services::filings::{self as service, FilingDetail, Precondition};
 use crate::store::audit::Actor;
-use crate::store::filings::{self as store, AgentRecord, FilingFilter, FilingRow, PartyRow};
+use crate::store::filings::{
+    self as store, AgentRecord, AttachedMaterial, FilingFilter, FilingRow, PartyRow,
+};
 
 /// The service address confirmation (送达地址确认书).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -222,9 +225,16 @@ impl CaseView {
         let mut view = summary_fields(filing, catalogue);
         view.parties = detail.parties.iter().map(PartyView::from).collect();
         view.agents = detail.agents.iter().map(AgentView::from).collect();
-        view.materials = detail.materials.iter().map(MaterialView::from).collect();
+        view.materials = detail.materials.iter().map(attached_view).collect();
         view
     }
+}
+
+/// A material as attached: its category is the one it has in this filing.
+fn attached_view(attached: &AttachedMaterial) -> MaterialView {
+    let mut view = MaterialView::from(&attached.material);
+    view.category = Category::parse(&attached.category).unwrap_or(view.category);
+    view
 }
 
 fn summary_fields(filing: &FilingRow, catalogue: &Catalogue) -> CaseView {
@@ -287,7 +297,7 @@ fn answer(status: u16, detail: &FilingDetail, catalogue: &Catalogue) -> HttpResp
     builder.json(CaseView::new(detail, catalogue))
 }
 
-/// A new draft.
+/// A new draft: the kind, the court, and optionally any content field of `FilingContent`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"kind": "civil_first_instance", "court_code": "鲁0102"}))]
 pub struct NewCase {
@@ -303,8 +313,10 @@ pub struct NewCase {
 ///
 /// Creates a draft of one of the online kinds. Offline-only kinds (state compensation,
 /// public summons, payment orders, 民再 / 行再 cases, first filings of 民撤 and 行赔初) are
-/// refused with `filing.offline_only`, saying to file at the court. The draft can be left
-/// and resumed from any client. The answer carries an `ETag` for `If-Match`.
+/// refused with `filing.offline_only`, saying to file at the court. Any content field,
+/// `payer_party_id` aside, may be sent at once (as in `PATCH`); every problem is reported
+/// and nothing is created unless all is valid. The draft can be left and resumed from any
+/// client. The answer carries an `ETag` for `If-Match`.
 #[utoipa::path(
     tag = "cases",
     security(("bearer" = [])),
@@ -320,24 +332,55 @@ pub struct NewCase {
 pub async fn create_case(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewCase>,
+    body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let Value::Object(mut body) = body.into_inner() else {
+        return Err(ApiError::new(Code::BodyInvalid));
+    };
+    let mut errors = Vec::new();
+    let mut text_member = |name: &str| match body.remove(name) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(value)) => Some(value),
+        Some(_) => {
+            errors.push(FieldError::new(name, Code::FieldType));
+            None
+        }
+    };
+    let kind = text_member("kind");
+    let court_code = text_member("court_code");
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
     let account = caller.account().clone();
     let actor = actor(&caller);
     let state2 = state.clone();
     let (detail, catalogue) = state
         .transaction(move |conn| {
             let catalogue = state2.catalogue(conn)?;
-            let detail = service::create(
+            let mut detail = service::create(
                 conn,
                 &catalogue,
                 &account,
-                body.kind.as_deref(),
-                body.court_code.as_deref(),
+                kind.as_deref(),
+                court_code.as_deref(),
                 None,
                 &actor,
             )?;
+            // The rest of the body is the first change of the draft, in the same
+            // transaction: a refused field refuses the whole creation.
+            if !body.is_empty() {
+                let etag = service::etag(detail.filing.version);
+                detail = service::update(
+                    conn,
+                    &catalogue,
+                    detail.filing.id,
+                    account.id,
+                    Precondition::IfMatch(&etag),
+                    &Value::Object(body),
+                    &actor,
+                    shanghai_date(Utc::now()),
+                )?;
+            }
             Ok((detail, catalogue))
         })
         .await?;
@@ -514,8 +557,9 @@ pub async fn add_party(
     caller: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    body: web::Json<PartyInput>,
+    body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = service::party_from_body(&body)?;
     let id = id.into_inner();
     let filer = caller.id();
     let actor = actor(&caller);
@@ -829,16 +873,20 @@ pub async fn list_payer_candidates(
 
 /// A material to attach.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MaterialAttachment {
     /// A material the caller uploaded (`POST /api/v1/materials`).
     pub material_id: Uuid,
+    /// What the material is in this filing; by default the category it was uploaded with.
+    pub category: Option<Category>,
 }
 
 /// Attach a material
 ///
-/// Attaches one of the caller's uploaded materials; attached materials are kept (not
-/// purged after 24 hours). Attaching it again is harmless; a material attached to another
-/// filing is refused (`material.in_other_filing`).
+/// Attaches one of the caller's uploaded materials, as the category given (by default the
+/// one it was uploaded with). Attached materials are kept (not purged after 24 hours). One
+/// material may serve several of the caller's filings (the same ID card scan, say);
+/// attaching it again changes its category in this filing.
 #[utoipa::path(
     tag = "cases",
     security(("bearer" = [])),
@@ -851,7 +899,7 @@ pub struct MaterialAttachment {
         (status = 201, description = "Attached.", body = MaterialView, headers(("ETag" = String))),
         (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`filing.not_found`.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`filing.not_editable` or `material.in_other_filing`.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`filing.not_editable`.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`precondition.failed`.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation.failed` with `material.not_found`.", body = Problem, content_type = "application/problem+json")
     )
@@ -869,6 +917,7 @@ pub async fn attach_material(
     let actor = actor(&caller);
     let if_match = if_match(&req);
     let material_id = body.material_id;
+    let category = body.category;
     let (filing, material) = state
         .transaction(move |conn| {
             service::attach_material(
@@ -876,6 +925,7 @@ pub async fn attach_material(
                 id,
                 filer,
                 material_id,
+                category,
                 to_precondition(&if_match),
                 &actor,
                 Utc::now(),
@@ -884,13 +934,13 @@ pub async fn attach_material(
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(etag_header(filing.version))
-        .json(MaterialView::from(&material)))
+        .json(attached_view(&material)))
 }
 
 /// Detach a material
 ///
-/// The material stays the caller's, unattached (and is removed with the other unattached
-/// materials 24 hours after its upload).
+/// The material stays the caller's. When no other filing holds it, it is unattached again
+/// and removed 24 hours later unless attached anew.
 #[utoipa::path(
     tag = "cases",
     security(("bearer" = [])),
@@ -1168,6 +1218,20 @@ impl Filters {
         today: NaiveDate,
     ) -> Result<Filters, ApiError> {
         let mut errors = Vec::new();
+        for (name, value) in [
+            ("court_code", &query.court_code),
+            ("case_number", &query.case_number),
+            ("filing_reference", &query.filing_reference),
+            ("registration_number", &query.registration_number),
+            ("party_name", &query.party_name),
+        ] {
+            if value
+                .as_deref()
+                .is_some_and(|v| v.chars().any(char::is_control))
+            {
+                errors.push(FieldError::new(name, Code::TextInvalidCharacters));
+            }
+        }
         let text = |value: &Option<String>| {
             value
                 .as_deref()
@@ -1215,7 +1279,7 @@ impl Filters {
         Ok(Filters {
             status,
             kind,
-            court_code: text(&query.court_code),
+            court_code: text(&query.court_code).map(|c| fold_code(&c)),
             submitted_from: from.map(start_of_day),
             submitted_before: to.map(|d| start_of_day(d) + Duration::days(1)),
             case_number,
@@ -1240,11 +1304,15 @@ impl Filters {
     }
 }
 
-/// Midnight in Asia/Shanghai at the start of `day`.
+/// The first instant of `day` in Asia/Shanghai: midnight, or the end of the gap on the
+/// days when summer time began at midnight (1919, 1940–1949).
 fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
-    Shanghai
-        .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight exists"))
-        .single()
-        .expect("Shanghai has no daylight saving")
-        .with_timezone(&Utc)
+    (0..=2)
+        .filter_map(|hour| {
+            let local = day.and_hms_opt(hour, 0, 0)?;
+            Shanghai.from_local_datetime(&local).earliest()
+        })
+        .next()
+        .map(|start| start.with_timezone(&Utc))
+        .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
 }

@@ -1,0 +1,114 @@
+//! Fee orders (payment notices).
+
+use chrono::{DateTime, Utc};
+use diesel::PgConnection;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::schema::fee_orders;
+
+/// A fee order row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = fee_orders)]
+pub struct FeeOrderRow {
+    pub id: Uuid,
+    pub order_number: String,
+    pub filing_id: Uuid,
+    pub court_code: String,
+    pub status: String,
+    pub items: Value,
+    pub total_fen: i64,
+    pub payer_party_id: Uuid,
+    pub refundee_party_id: Uuid,
+    pub payer_name: String,
+    pub refundee_name: String,
+    pub expires_at: DateTime<Utc>,
+    pub proposal: Option<Value>,
+    pub override_reason: Option<String>,
+    pub issued_by: Uuid,
+    pub replaces_order_id: Option<Uuid>,
+    pub channel: Option<String>,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub settled_at: Option<DateTime<Utc>>,
+    pub refunded_fen: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new fee order.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = fee_orders)]
+pub struct NewFeeOrder<'a> {
+    pub id: Uuid,
+    pub order_number: &'a str,
+    pub filing_id: Uuid,
+    pub court_code: &'a str,
+    pub items: &'a Value,
+    pub total_fen: i64,
+    pub payer_party_id: Uuid,
+    pub refundee_party_id: Uuid,
+    pub payer_name: &'a str,
+    pub refundee_name: &'a str,
+    pub expires_at: DateTime<Utc>,
+    pub proposal: Option<&'a Value>,
+    pub override_reason: Option<&'a str>,
+    pub issued_by: Uuid,
+    pub replaces_order_id: Option<Uuid>,
+}
+
+pub fn insert(conn: &mut PgConnection, order: &NewFeeOrder<'_>) -> QueryResult<FeeOrderRow> {
+    diesel::insert_into(fee_orders::table)
+        .values(order)
+        .returning(FeeOrderRow::as_returning())
+        .get_result(conn)
+}
+
+/// A fresh number for an order number.
+pub fn next_number(conn: &mut PgConnection) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Next {
+        #[diesel(sql_type = BigInt)]
+        value: i64,
+    }
+    diesel::sql_query("SELECT nextval('fee_order_number_seq') AS value")
+        .get_result::<Next>(conn)
+        .map(|n| n.value)
+}
+
+/// The orders of a filing, oldest first.
+pub fn for_filing(conn: &mut PgConnection, filing: Uuid) -> QueryResult<Vec<FeeOrderRow>> {
+    fee_orders::table
+        .filter(fee_orders::filing_id.eq(filing))
+        .order((fee_orders::created_at, fee_orders::id))
+        .select(FeeOrderRow::as_select())
+        .load(conn)
+}
+
+/// The orders of a court, newest first, optionally of one status, one page.
+pub fn for_court(
+    conn: &mut PgConnection,
+    court: &str,
+    status: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<FeeOrderRow>, i64)> {
+    let query = || {
+        let mut query = fee_orders::table
+            .filter(fee_orders::court_code.eq(court))
+            .into_boxed();
+        if let Some(status) = status {
+            query = query.filter(fee_orders::status.eq(status));
+        }
+        query
+    };
+    let total = query().count().get_result(conn)?;
+    let rows = query()
+        .order((fee_orders::created_at.desc(), fee_orders::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(FeeOrderRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}

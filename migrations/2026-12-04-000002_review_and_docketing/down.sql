@@ -1,0 +1,11 @@
+DROP TABLE fee_orders;
+DROP SEQUENCE fee_order_number_seq;
+DROP TABLE case_numbers;
+DROP TABLE case_number_sequences;
+DROP INDEX filings_review_queue_idx;
+ALTER TABLE filings
+    DROP COLUMN reviewed_by,
+    DROP COLUMN reviewed_at,
+    DROP COLUMN rejection_reason_code,
+    DROP COLUMN docketed_by,
+    DROP COLUMN docketed_at;
