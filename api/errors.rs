@@ -793,4 +793,31 @@ error_codes! {
     DocumentIsPermanentResidence = "document.is_permanent_residence", 422,
         "这是外国人永久居留身份证号码，请将证件类型选为“外国人永久居留身份证”（foreign_permanent_residence）。",
         "This is a foreigner's permanent residence ID number; choose the document type foreign_permanent_residence.";
+    // --- Fee schedule ---
+    FeeCategoryRequired = "fee.category_required", 422,
+        "请选择案件类别（财产、离婚、人格权、其他非财产、知识产权或劳动争议）；填写了金额的民事案件默认按财产案件计算。",
+        "Choose the category of the case (property, divorce, personality rights, other non-property, intellectual property or labour); a civil case with an amount counts as a property case.";
+    FeeCategoryInvalid = "fee.category_invalid", 422,
+        "案件类别应为 property、divorce、personality_rights、other_non_property、intellectual_property、labour、administrative_special、administrative_other 或 administrative_compensation。",
+        "The category must be property, divorce, personality_rights, other_non_property, intellectual_property, labour, administrative_special, administrative_other or administrative_compensation.";
+    FeeCategoryNotApplicable = "fee.category_not_applicable", 422,
+        "这类案件不适用该案件类别（民事案件用民事类别，行政案件用行政类别，保全、执行、特别程序等按各自标准计算，不选类别）。",
+        "This category does not apply to cases of this kind (civil categories for civil cases, administrative ones for administrative cases; preservation, enforcement, special procedures and the like have their own scales and take no category).";
+    FeeAmountRequired = "fee.amount_required", 422,
+        "按这类案件的收费标准需要金额（诉讼请求、上诉请求、执行或申请的金额），请填写。",
+        "The fee of this kind of case is computed on an amount (claimed, appealed, to be enforced or applied for); enter it.";
+    FeeAmountTooLarge = "fee.amount_too_large", 422,
+        "金额过大，无法计算诉讼费用。", "The amount is too large to compute the fee.";
+    FeeProcedureInvalid = "fee.procedure_invalid", 422,
+        "审理程序应为 ordinary（普通程序）或 simplified（简易程序）。",
+        "The procedure must be ordinary or simplified.";
+    FeeProcedureNotApplicable = "fee.procedure_not_applicable", 422,
+        "只有民事、行政一审案件可以适用简易程序减半交纳受理费，这类案件请选择普通程序（ordinary）。",
+        "Only civil and administrative first-instance cases can be tried under the simplified procedure at half the fee; choose ordinary for this kind.";
+    FeeSpecialProcedureTypeRequired = "fee.special_procedure_type_required", 422,
+        "请选择特别程序类型（案件类型代码 0310 至 0323），各类型收费不同。",
+        "Choose the special procedure (type codes 0310 to 0323); their fees differ.";
+    FeeSpecialProcedureTypeNotApplicable = "fee.special_procedure_type_not_applicable", 422,
+        "只有民事特别程序案件需要选择特别程序类型。",
+        "Only civil special procedures take a special-procedure type.";
 }

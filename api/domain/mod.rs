@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod case_number;
 pub mod catalogue;
 pub mod credit_code;
+pub mod fees;
 pub mod filing;
 pub mod filing_status;
 pub mod kinds;
