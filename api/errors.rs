@@ -820,4 +820,12 @@ error_codes! {
     FeeSpecialProcedureTypeNotApplicable = "fee.special_procedure_type_not_applicable", 422,
         "只有民事特别程序案件需要选择特别程序类型。",
         "Only civil special procedures take a special-procedure type.";
+    FeeAmountChoiceRequired = "fee.amount_choice_required", 422,
+        "收费标准给出的是一个幅度，请在 fee_items 中确定具体金额。",
+        "The schedule gives a range here; set the amount in fee_items.";
+    FeeOverrideReasonRequired = "fee.override_reason_required", 422,
+        "诉讼费与平台按收费标准计算的金额不一致，请说明理由（override_reason）。",
+        "The fee differs from the platform's proposal under the schedule; give the reason in override_reason.";
+    FeeNoticeDaysInvalid = "fee.notice_days_invalid", 422,
+        "交费期限应为 1 至 30 天。", "The payment notice must run 1 to 30 days.";
 }

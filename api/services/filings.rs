@@ -22,6 +22,7 @@ use crate::domain::text::{fold_code, trim_blanks};
 use crate::errors::{ApiError, Code, FieldError};
 use crate::store::accounts::AccountRow;
 use crate::store::audit::{self, Actor, Change};
+use crate::store::fee_orders::{self, FeeOrderRow};
 use crate::store::filings::{
     self, AgentRecord, AgentValues, AttachedMaterial, DraftChanges, FilingRow, NewFiling, PartyRow,
     PartyValues,
@@ -35,6 +36,8 @@ pub struct FilingDetail {
     pub parties: Vec<PartyRow>,
     pub agents: Vec<AgentRecord>,
     pub materials: Vec<AttachedMaterial>,
+    /// The fee orders issued at and after docketing.
+    pub fee_orders: Vec<FeeOrderRow>,
 }
 
 /// The precondition a write carries: the ETag the client last read.
@@ -144,11 +147,13 @@ pub fn detail(conn: &mut PgConnection, id: Uuid, filer: Uuid) -> Result<FilingDe
     detail_of(conn, filing)
 }
 
-fn detail_of(conn: &mut PgConnection, filing: FilingRow) -> Result<FilingDetail, ApiError> {
+/// A filing with its parties, agents, materials and fee orders.
+pub fn detail_of(conn: &mut PgConnection, filing: FilingRow) -> Result<FilingDetail, ApiError> {
     Ok(FilingDetail {
         parties: filings::parties(conn, filing.id)?,
         agents: filings::agents(conn, filing.id)?,
         materials: filings::materials(conn, filing.id)?,
+        fee_orders: fee_orders::for_filing(conn, filing.id)?,
         filing,
     })
 }

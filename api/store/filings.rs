@@ -660,3 +660,19 @@ pub fn registration_number_taken(conn: &mut PgConnection, number: &str) -> Query
     ))
     .get_result(conn)
 }
+
+/// Whether a material is attached to a submitted (not draft) filing of `court`.
+pub fn material_in_court(
+    conn: &mut PgConnection,
+    material: Uuid,
+    court: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        filing_materials::table
+            .inner_join(filings::table)
+            .filter(filing_materials::material_id.eq(material))
+            .filter(filings::court_code.eq(court))
+            .filter(filings::status.ne("draft")),
+    ))
+    .get_result(conn)
+}

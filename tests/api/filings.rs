@@ -11,7 +11,7 @@ use crate::support::{TestApp, assert_problem};
 
 /// Sends a JSON request with optional `If-Match` and `Idempotency-Key`; returns status,
 /// ETag and body.
-async fn call(
+pub async fn call(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -176,6 +176,39 @@ fn problem_fields(body: &Value) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// A complete civil first-instance filing at 鲁0102 by party `n`, submitted: (token, filing
+/// id, plaintiff id, defendant id).
+pub async fn submitted_civil_filing(app: &TestApp, n: u32) -> (String, String, String, String) {
+    let (token, _) = party_session(app, n).await;
+    let (id, _) = draft(app, &token, "civil_first_instance", Some("鲁0102")).await;
+    let (_, plaintiff_body) = add_party(app, &token, &id, plaintiff(n)).await;
+    let plaintiff_id = plaintiff_body["id"].as_str().unwrap().to_owned();
+    let (_, defendant) = add_party(app, &token, &id, company_defendant()).await;
+    let defendant_id = defendant["id"].as_str().unwrap().to_owned();
+    let etag = etag_of(app, &token, &id).await;
+    let mut content = civil_content();
+    content["payer_party_id"] = json!(plaintiff_id);
+    content["refundee_party_id"] = json!(plaintiff_id);
+    let (status, _, body) = patch(app, &token, &id, &etag, content).await;
+    assert_eq!(status, 200, "{body}");
+    // Materials are told apart per account, so every filer can use the same three files.
+    attach(app, &token, &id, 1, "complaint_or_application").await;
+    attach(app, &token, &id, 2, "identity_document").await;
+    attach(app, &token, &id, 3, "evidence").await;
+    let (status, _, body) = call(
+        app,
+        Method::POST,
+        &format!("/api/v1/cases/{id}/submission"),
+        &token,
+        None,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    (token, id, plaintiff_id, defendant_id)
 }
 
 #[actix_web::test]

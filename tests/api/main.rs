@@ -4,6 +4,7 @@
 mod accounts;
 mod assisted_resets;
 mod audit;
+mod court;
 mod errors;
 mod filings;
 mod hardening;

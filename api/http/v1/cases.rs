@@ -17,6 +17,7 @@ use crate::domain::catalogue::Catalogue;
 use crate::domain::filing_status::FilingStatus;
 use crate::domain::kinds::{FilingKind, KindLookup, lookup_kind};
 use crate::domain::materials::Category;
+use crate::domain::money::Money;
 use crate::domain::party::PartyInput;
 use crate::domain::text::{fold_code, trim_blanks};
 use crate::errors::{ApiError, Code, FieldError};
@@ -25,8 +26,11 @@ use crate::http::auth::Caller;
 use crate::http::pagination::{Items, Page, PageParams};
 use crate::http::problem::{Problem, ProblemField};
 use crate::http::v1::materials::MaterialView;
+use crate::services::court as court_service;
 use crate::services::filings::{self as service, FilingDetail, Precondition};
+use crate::store::accounts::Role;
 use crate::store::audit::Actor;
+use crate::store::fee_orders::FeeOrderRow;
 use crate::store::filings::{
     self as store, AgentRecord, AttachedMaterial, FilingFilter, FilingRow, PartyRow,
 };
@@ -182,6 +186,78 @@ impl From<&AgentRecord> for AgentView {
     }
 }
 
+/// A fee item of an order.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OrderItemView {
+    /// `acceptance_fee`, `appeal_fee` or `application_fee`.
+    pub item: String,
+    #[schema(example = "13800.00")]
+    pub amount: String,
+    /// The tariff of the schedule the amount follows, when it follows one.
+    pub rule: Option<String>,
+}
+
+/// A fee order (payment notice).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FeeOrderView {
+    pub id: Uuid,
+    /// Quote it when paying.
+    pub order_number: String,
+    pub case_id: Uuid,
+    pub court_code: String,
+    /// `awaiting_payment`, `payment_in_progress`, `paid_awaiting_settlement`, `settled`,
+    /// `expired`, `cancelled`, `paid_after_expiry`, `partially_refunded` or `refunded`.
+    pub status: String,
+    pub items: Vec<OrderItemView>,
+    #[schema(example = "13800.00")]
+    pub total: String,
+    pub payer_party_id: Uuid,
+    pub payer_name: String,
+    pub refundee_party_id: Uuid,
+    pub refundee_name: String,
+    /// Paying after this instant fails; the court issues a new notice.
+    pub expires_at: DateTime<Utc>,
+    /// How it was paid.
+    pub channel: Option<String>,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub settled_at: Option<DateTime<Utc>>,
+    #[schema(example = "0.00")]
+    pub refunded: String,
+    /// Why the judge departed from the platform's proposal.
+    pub override_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&FeeOrderRow> for FeeOrderView {
+    fn from(row: &FeeOrderRow) -> FeeOrderView {
+        let yuan = |fen: i64| {
+            Money::from_fen(fen)
+                .map(|m| m.to_string())
+                .unwrap_or_default()
+        };
+        FeeOrderView {
+            id: row.id,
+            order_number: row.order_number.clone(),
+            case_id: row.filing_id,
+            court_code: row.court_code.clone(),
+            status: row.status.clone(),
+            items: serde_json::from_value(row.items.clone()).unwrap_or_default(),
+            total: yuan(row.total_fen),
+            payer_party_id: row.payer_party_id,
+            payer_name: row.payer_name.clone(),
+            refundee_party_id: row.refundee_party_id,
+            refundee_name: row.refundee_name.clone(),
+            expires_at: row.expires_at,
+            channel: row.channel.clone(),
+            paid_at: row.paid_at,
+            settled_at: row.settled_at,
+            refunded: yuan(row.refunded_fen),
+            override_reason: row.override_reason.clone(),
+            created_at: row.created_at,
+        }
+    }
+}
+
 /// A filing with everything attached.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseView {
@@ -208,6 +284,8 @@ pub struct CaseView {
     pub parties: Vec<PartyView>,
     pub agents: Vec<AgentView>,
     pub materials: Vec<MaterialView>,
+    /// The fee orders issued when the case was registered (and later ones).
+    pub fee_orders: Vec<FeeOrderView>,
     /// Why the review rejected it.
     pub rejection_reason: Option<String>,
     /// Counts changes; the `ETag` is this number in quotes.
@@ -220,11 +298,12 @@ pub struct CaseView {
 }
 
 impl CaseView {
-    fn new(detail: &FilingDetail, catalogue: &Catalogue) -> CaseView {
+    pub(crate) fn new(detail: &FilingDetail, catalogue: &Catalogue) -> CaseView {
         let filing = &detail.filing;
         let mut view = summary_fields(filing, catalogue);
         view.parties = detail.parties.iter().map(PartyView::from).collect();
         view.agents = detail.agents.iter().map(AgentView::from).collect();
+        view.fee_orders = detail.fee_orders.iter().map(FeeOrderView::from).collect();
         view.materials = detail.materials.iter().map(attached_view).collect();
         view
     }
@@ -237,7 +316,7 @@ fn attached_view(attached: &AttachedMaterial) -> MaterialView {
     view
 }
 
-fn summary_fields(filing: &FilingRow, catalogue: &Catalogue) -> CaseView {
+pub(crate) fn summary_fields(filing: &FilingRow, catalogue: &Catalogue) -> CaseView {
     CaseView {
         id: filing.id,
         kind: match lookup_kind(&filing.kind) {
@@ -260,6 +339,7 @@ fn summary_fields(filing: &FilingRow, catalogue: &Catalogue) -> CaseView {
         parties: Vec::new(),
         agents: Vec::new(),
         materials: Vec::new(),
+        fee_orders: Vec::new(),
         rejection_reason: filing.rejection_reason.clone(),
         version: filing.version,
         created_at: filing.created_at,
@@ -284,7 +364,7 @@ fn actor(caller: &Caller) -> Actor {
     Actor::account(caller.id())
 }
 
-fn answer(status: u16, detail: &FilingDetail, catalogue: &Catalogue) -> HttpResponse {
+pub(crate) fn answer(status: u16, detail: &FilingDetail, catalogue: &Catalogue) -> HttpResponse {
     let mut builder =
         HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("a valid status"));
     builder.insert_header(etag_header(detail.filing.version));
@@ -389,8 +469,9 @@ pub async fn create_case(
 
 /// Get a filing
 ///
-/// The filing with its parties and materials, and its `ETag`. Only the filing account
-/// sees it; anyone else's filing is `filing.not_found`.
+/// The filing with its parties, agents, materials and fee orders, and its `ETag`. The
+/// filing account sees its own filings; a judge sees the submitted filings of their
+/// court. Anyone else's filing is `filing.not_found`.
 #[utoipa::path(
     tag = "cases",
     security(("bearer" = [])),
@@ -408,10 +489,17 @@ pub async fn get_case(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let filer = caller.id();
+    let account = caller.account().clone();
     let state2 = state.clone();
     let (detail, catalogue) = state
-        .with_conn(move |conn| Ok((service::detail(conn, id, filer)?, state2.catalogue(conn)?)))
+        .with_conn(move |conn| {
+            // A judge reads the submitted filings of their court; everyone else their own.
+            let detail = match (account.role(), account.court_code.as_deref()) {
+                (Role::Judge, Some(court)) => court_service::detail(conn, id, court)?,
+                _ => service::detail(conn, id, account.id)?,
+            };
+            Ok((detail, state2.catalogue(conn)?))
+        })
         .await?;
     Ok(answer(200, &detail, &catalogue))
 }
@@ -1134,6 +1222,25 @@ pub struct CaseSummary {
     pub first_submitted_at: Option<DateTime<Utc>>,
 }
 
+impl From<CaseView> for CaseSummary {
+    fn from(view: CaseView) -> CaseSummary {
+        CaseSummary {
+            id: view.id,
+            kind: view.kind,
+            status: view.status,
+            court_code: view.court_code,
+            court_name: view.court_name,
+            filing_reference: view.filing_reference,
+            case_number: view.case_number,
+            registration_number: view.registration_number,
+            cause_of_action: view.content.cause_of_action,
+            created_at: view.created_at,
+            updated_at: view.updated_at,
+            first_submitted_at: view.first_submitted_at,
+        }
+    }
+}
+
 /// List my cases
 ///
 /// The filings of the caller's account — the same list from the web, the mini program and
@@ -1177,23 +1284,7 @@ pub async fn list_cases(
         .await?;
     let items = rows
         .iter()
-        .map(|row| {
-            let view = summary_fields(row, &catalogue);
-            CaseSummary {
-                id: view.id,
-                kind: view.kind,
-                status: view.status,
-                court_code: view.court_code,
-                court_name: view.court_name,
-                filing_reference: view.filing_reference,
-                case_number: view.case_number,
-                registration_number: view.registration_number,
-                cause_of_action: view.content.cause_of_action,
-                created_at: view.created_at,
-                updated_at: view.updated_at,
-                first_submitted_at: view.first_submitted_at,
-            }
-        })
+        .map(|row| CaseSummary::from(summary_fields(row, &catalogue)))
         .collect();
     Ok(web::Json(Page::new(items, request, total)))
 }

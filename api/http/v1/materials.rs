@@ -19,7 +19,9 @@ use crate::http::auth::Caller;
 use crate::http::idempotency::IDEMPOTENCY_KEY;
 use crate::http::problem::Problem;
 use crate::http::uploads::{self, Staged, too_large};
+use crate::store::accounts::Role;
 use crate::store::audit::{self, Actor, Change};
+use crate::store::filings;
 use crate::store::idempotency::{self, Claim, KeyRef, StoredResponse};
 use crate::store::materials::{self, MaterialRow, NewMaterial};
 
@@ -372,9 +374,36 @@ async fn owned_material(
         .ok_or_else(|| ApiError::new(Code::MaterialNotFound))
 }
 
+/// A material the caller may read: their own, or — for a judge — one attached to a
+/// submitted filing of the judge's court.
+async fn readable_material(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<MaterialRow, ApiError> {
+    let account = caller.account().clone();
+    state
+        .with_conn(move |conn| {
+            let Some(material) = materials::find(conn, id)? else {
+                return Ok(None);
+            };
+            if material.owner_account_id == account.id {
+                return Ok(Some(material));
+            }
+            let in_court = match (account.role(), account.court_code.as_deref()) {
+                (Role::Judge, Some(court)) => filings::material_in_court(conn, id, court)?,
+                _ => false,
+            };
+            Ok(in_court.then_some(material))
+        })
+        .await?
+        .ok_or_else(|| ApiError::new(Code::MaterialNotFound))
+}
+
 /// Get a material
 ///
-/// The metadata of one of the caller's materials. Anyone else's is 404.
+/// The metadata of one of the caller's materials, or — for a judge — of a material of a
+/// submitted filing of the judge's court. Anyone else's is 404.
 #[utoipa::path(
     tag = "materials",
     security(("bearer" = [])),
@@ -391,13 +420,14 @@ pub async fn get_material(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<MaterialView>, ApiError> {
-    let material = owned_material(&state, &caller, id.into_inner()).await?;
+    let material = readable_material(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(MaterialView::from(&material)))
 }
 
 /// Download a material
 ///
-/// The bytes, as an attachment named after the original file (with an ASCII fallback and
+/// The bytes of one of the caller's materials (or, for a judge, of a material of a submitted
+/// filing of the judge's court), as an attachment named after the original file (with an ASCII fallback and
 /// `filename*` in UTF-8), with the recognised content type and `nosniff`. A `Range:
 /// bytes=…` header gets a 206 with that part.
 #[utoipa::path(
@@ -422,7 +452,7 @@ pub async fn download_material(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let material = owned_material(&state, &caller, id.into_inner()).await?;
+    let material = readable_material(&state, &caller, id.into_inner()).await?;
     uploads::serve_stored(
         &state,
         &req,

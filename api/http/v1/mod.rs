@@ -8,6 +8,7 @@ pub mod assisted_resets;
 pub mod case_kinds;
 pub mod cases;
 pub mod causes;
+pub mod court;
 pub mod courts;
 pub mod filing_lists;
 pub mod materials;
@@ -56,6 +57,11 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(cases::detach_material)
         .service(cases::check_case)
         .service(cases::submit_case)
+        .service(court::list_review_queue)
+        .service(court::review_case)
+        .service(court::docket_case)
+        .service(court::quote_fee)
+        .service(court::list_court_fee_orders)
         .service(materials::upload_material)
         .service(materials::get_material)
         .service(materials::download_material)
