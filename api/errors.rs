@@ -828,4 +828,12 @@ error_codes! {
         "The fee differs from the platform's proposal under the schedule; give the reason in override_reason.";
     FeeNoticeDaysInvalid = "fee.notice_days_invalid", 422,
         "交费期限应为 1 至 30 天。", "The payment notice must run 1 to 30 days.";
+    FeeOrderNotFound = "fee_order.not_found", 404,
+        "没有这个交费单。", "There is no such fee order.";
+    FeeOrderNotExpired = "fee_order.not_expired", 409,
+        "该交费通知尚未过期（或已交费），不能重新开具。",
+        "The payment notice has not expired (or was paid), so no new one can be issued.";
+    FeeOrderReplaced = "fee_order.replaced", 409,
+        "该交费单已重新开具过，请使用新的交费单。",
+        "A new notice was already issued for this order; use the new one.";
 }

@@ -1,7 +1,8 @@
 //! Background work driven by database rows: registration verification, SMS delivery and
-//! receipts, legal-worker sync, clean-up. Every job claims its rows with
+//! receipts, legal-worker sync, payment-notice expiry, clean-up. Every job claims its rows with
 //! `FOR UPDATE SKIP LOCKED`, so any number of instances can run them at once.
 
+pub mod fee_orders;
 pub mod materials;
 pub mod sms;
 
@@ -41,13 +42,14 @@ pub fn run_round(conn: &mut PgConnection, state: &AppState) -> anyhow::Result<us
             .map_err(Into::into),
     );
     tally("material clean-up", materials::clean_up(conn, &state.blobs));
+    tally("payment-notice expiry", fee_orders::expire_due(conn));
     tally(
         "idempotency purge",
         idempotency::purge_expired(conn)
             .map(|_| 0)
             .map_err(Into::into),
     );
-    if failures == 6 {
+    if failures == 7 {
         anyhow::bail!("every background job failed");
     }
     Ok(handled)

@@ -666,3 +666,105 @@ fn new_registration_number(conn: &mut PgConnection) -> Result<String, ApiError> 
         "no free registration number after 16 tries"
     )))
 }
+
+/// Issues a new payment notice for an order of the judge's court whose notice ran out
+/// unpaid; the old order stays expired and the new one names it.
+pub fn reissue(
+    conn: &mut PgConnection,
+    judge: &AccountRow,
+    court: &str,
+    order_id: Uuid,
+    notice_days: Option<i64>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<FeeOrderRow, ApiError> {
+    let notice_days = notice_days.unwrap_or(DEFAULT_NOTICE_DAYS);
+    if !(1..=MAX_NOTICE_DAYS).contains(&notice_days) {
+        return Err(ApiError::field("notice_days", Code::FeeNoticeDaysInvalid));
+    }
+    let order = fee_orders::lock_for_court(conn, order_id, court)?
+        .ok_or_else(|| ApiError::new(Code::FeeOrderNotFound))?;
+    if let Some(newer) = fee_orders::for_filing(conn, order.filing_id)?
+        .into_iter()
+        .find(|o| o.replaces_order_id == Some(order.id))
+    {
+        return Err(
+            ApiError::new(Code::FeeOrderReplaced).with_extension("replaced_by", json!(newer.id))
+        );
+    }
+    let ran_out = order.status == "expired"
+        || (order.status == "awaiting_payment" && order.expires_at <= now);
+    if !ran_out {
+        return Err(ApiError::new(Code::FeeOrderNotExpired)
+            .with_extension("order_status", json!(order.status)));
+    }
+    if order.status == "awaiting_payment" {
+        fee_orders::set_status(conn, order.id, "expired", now)?;
+    }
+    let filing =
+        filings::find_for_court(conn, order.filing_id, court, true)?.ok_or_else(not_found)?;
+    if status_of(&filing) != FilingStatus::AwaitingPayment {
+        return Err(ApiError::new(Code::FilingNotAwaitingPayment)
+            .with_extension("filing_status", json!(filing.status)));
+    }
+    let parties = filings::parties(conn, filing.id)?;
+    let on_filer_side = |id: Uuid| {
+        parties
+            .iter()
+            .any(|p| p.id == id && PartyRole::parse(&p.role).is_some_and(PartyRole::is_filer_side))
+    };
+    if !on_filer_side(order.payer_party_id) {
+        return Err(ApiError::field("payer_party_id", Code::PayerNotPlaintiff));
+    }
+    let today = shanghai_date(now);
+    let expires_on = today + Duration::days(notice_days);
+    let order_number = format!(
+        "{}{:08}",
+        today.format("%Y%m%d"),
+        fee_orders::next_number(conn)?
+    );
+    let renewed = fee_orders::insert(
+        conn,
+        &NewFeeOrder {
+            id: Uuid::new_v4(),
+            order_number: &order_number,
+            filing_id: filing.id,
+            court_code: court,
+            items: &order.items,
+            total_fen: order.total_fen,
+            payer_party_id: order.payer_party_id,
+            refundee_party_id: order.refundee_party_id,
+            payer_name: &order.payer_name,
+            refundee_name: &order.refundee_name,
+            expires_at: end_of_day(expires_on),
+            proposal: order.proposal.as_ref(),
+            override_reason: order.override_reason.as_deref(),
+            issued_by: judge.id,
+            replaces_order_id: Some(order.id),
+        },
+    )?;
+    let total = Money::from_fen(order.total_fen)
+        .map(|m| m.to_string())
+        .unwrap_or_default();
+    notify_filer(
+        conn,
+        &filing,
+        &SmsTemplate::PaymentDue {
+            case_number: filing
+                .case_number
+                .clone()
+                .or_else(|| filing.registration_number.clone())
+                .unwrap_or_default(),
+            amount: total,
+            expires_on: expires_on.format("%Y年%m月%d日").to_string(),
+        },
+    )?;
+    record(
+        conn,
+        actor,
+        "fee_order.reissued",
+        filing.id,
+        json!({ "replaces": order.order_number, "order_number": renewed.order_number }),
+    )?;
+    Ok(renewed)
+}

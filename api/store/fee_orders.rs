@@ -112,3 +112,58 @@ pub fn for_court(
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// Marks up to `limit` orders whose notice ran out unpaid as expired; returns them.
+pub fn expire_due(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<FeeOrderRow>> {
+    let due: Vec<Uuid> = fee_orders::table
+        .filter(fee_orders::status.eq("awaiting_payment"))
+        .filter(fee_orders::expires_at.le(now))
+        .order(fee_orders::expires_at)
+        .limit(limit)
+        .select(fee_orders::id)
+        .for_update()
+        .skip_locked()
+        .load(conn)?;
+    diesel::update(fee_orders::table.filter(fee_orders::id.eq_any(due)))
+        .set((
+            fee_orders::status.eq("expired"),
+            fee_orders::updated_at.eq(now),
+        ))
+        .returning(FeeOrderRow::as_returning())
+        .get_results(conn)
+}
+
+/// Order `id` of `court`, locked for the rest of the transaction.
+pub fn lock_for_court(
+    conn: &mut PgConnection,
+    id: Uuid,
+    court: &str,
+) -> QueryResult<Option<FeeOrderRow>> {
+    fee_orders::table
+        .find(id)
+        .filter(fee_orders::court_code.eq(court))
+        .select(FeeOrderRow::as_select())
+        .for_update()
+        .first(conn)
+        .optional()
+}
+
+/// Sets the status of an order.
+pub fn set_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<FeeOrderRow> {
+    diesel::update(fee_orders::table.find(id))
+        .set((
+            fee_orders::status.eq(status),
+            fee_orders::updated_at.eq(now),
+        ))
+        .returning(FeeOrderRow::as_returning())
+        .get_result(conn)
+}

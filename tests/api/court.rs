@@ -409,3 +409,65 @@ async fn numbers_registered_at_the_counter_are_never_handed_out() {
         format!("（{year}）鲁0102民初3号")
     );
 }
+
+#[actix_web::test]
+async fn an_expired_notice_is_replaced_by_a_new_one() {
+    let app = TestApp::spawn().await;
+    let (party, id, _, _) = submitted_civil_filing(&app, 405).await;
+    let judge = judge_session(&app, "judge.expiry", "鲁0102").await;
+    app.post(
+        &format!("/api/v1/cases/{id}/review"),
+        Some(&judge),
+        json!({"decision": "approve"}),
+    )
+    .await;
+    let (_, docketed) = app
+        .post(
+            &format!("/api/v1/cases/{id}/docketing"),
+            Some(&judge),
+            json!({"notice_days": 1}),
+        )
+        .await;
+    let order = docketed["fee_order"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/fee-orders/{order}/reissue");
+    let (status, body) = app.post(&path, Some(&judge), json!({})).await;
+    assert_problem(status, &body, 409, "fee_order.not_expired");
+
+    // The notice runs out; the job marks it expired.
+    {
+        use diesel::prelude::*;
+        let mut conn = app.pool.get().unwrap();
+        diesel::sql_query(
+            "UPDATE fee_orders SET expires_at = now() - interval '1 minute' WHERE id = $1::uuid",
+        )
+        .bind::<diesel::sql_types::Text, _>(&order)
+        .execute(&mut conn)
+        .unwrap();
+    }
+    app.run_jobs().await;
+    let (_, mine) = app.get(&format!("/api/v1/cases/{id}"), Some(&party)).await;
+    assert_eq!(mine["fee_orders"][0]["status"], "expired");
+
+    let other_judge = judge_session(&app, "judge.elsewhere", "鲁0103").await;
+    let (status, body) = app.post(&path, Some(&other_judge), json!({})).await;
+    assert_problem(status, &body, 404, "fee_order.not_found");
+    let (status, body) = app
+        .post(&path, Some(&judge), json!({"notice_days": 40}))
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    let (status, renewed) = app
+        .post(&path, Some(&judge), json!({"notice_days": 5}))
+        .await;
+    assert_eq!(status, 201, "{renewed}");
+    assert_eq!(renewed["status"], "awaiting_payment");
+    assert_eq!(renewed["total"], docketed["fee_order"]["total"]);
+    assert_ne!(
+        renewed["order_number"],
+        docketed["fee_order"]["order_number"]
+    );
+    let (status, body) = app.post(&path, Some(&judge), json!({})).await;
+    assert_problem(status, &body, 409, "fee_order.replaced");
+    assert_eq!(body["replaced_by"], renewed["id"]);
+    let (_, mine) = app.get(&format!("/api/v1/cases/{id}"), Some(&party)).await;
+    assert_eq!(mine["fee_orders"].as_array().unwrap().len(), 2);
+}

@@ -443,3 +443,50 @@ pub async fn list_court_fee_orders(
         total,
     )))
 }
+
+/// A new payment notice.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReissueRequest {
+    /// Days the new notice runs, 1 to 30 (default 7).
+    pub notice_days: Option<i64>,
+}
+
+/// Issue a new payment notice
+///
+/// For a fee order of the judge's court whose notice ran out unpaid: a new order with the
+/// same items, payer and refundee and a new expiry; the old one stays `expired`. The filer
+/// is told by SMS.
+#[utoipa::path(
+    tag = "court",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Fee order id.")),
+    request_body = ReissueRequest,
+    responses(
+        (status = 201, description = "The new order.", body = FeeOrderView),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`auth.forbidden`: not a judge.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`fee_order.not_found` (also another court's).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`fee_order.not_expired`, `fee_order.replaced` (with `replaced_by`) or `filing.not_awaiting_payment`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation.failed`: `fee.notice_days_invalid`, `payer.not_plaintiff`.", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/fee-orders/{id}/reissue")]
+pub async fn reissue_fee_order(
+    state: web::Data<AppState>,
+    judge: Judge,
+    id: web::Path<Uuid>,
+    body: web::Json<ReissueRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let notice_days = body.into_inner().notice_days;
+    let account = judge.caller.account().clone();
+    let court = judge.court_code.clone();
+    let actor = Actor::account(account.id);
+    let order = state
+        .transaction(move |conn| {
+            service::reissue(conn, &account, &court, id, notice_days, &actor, Utc::now())
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(FeeOrderView::from(&order)))
+}

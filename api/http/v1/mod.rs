@@ -62,6 +62,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(court::docket_case)
         .service(court::quote_fee)
         .service(court::list_court_fee_orders)
+        .service(court::reissue_fee_order)
         .service(materials::upload_material)
         .service(materials::get_material)
         .service(materials::download_material)
