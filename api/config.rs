@@ -68,6 +68,9 @@ pub struct Config {
     /// `EFILING_LEGAL_WORKER_SYNC_HOURS`: the background jobs pull the justice department's
     /// list of legal workers when the last pull started more than this many hours ago.
     pub legal_worker_sync_hours: i64,
+    /// `EFILING_PAYMENT_QUERY_AFTER_SECONDS`: a payment without a notification this long
+    /// after it started (and after each query since) is asked about at its platform.
+    pub payment_query_after_seconds: i64,
 }
 
 /// How log lines are written.
@@ -130,6 +133,7 @@ impl Config {
                 .context("EFILING_RUN_JOBS")?,
             job_interval: Duration::from_millis(parse_var("EFILING_JOB_INTERVAL_MS", "1000")?),
             legal_worker_sync_hours: positive("EFILING_LEGAL_WORKER_SYNC_HOURS", "24")?,
+            payment_query_after_seconds: positive("EFILING_PAYMENT_QUERY_AFTER_SECONDS", "300")?,
         })
     }
 
@@ -161,6 +165,7 @@ impl Config {
             run_jobs: false,
             job_interval: Duration::from_millis(100),
             legal_worker_sync_hours: 24,
+            payment_query_after_seconds: 300,
         }
     }
 }

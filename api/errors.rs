@@ -836,4 +836,38 @@ error_codes! {
     FeeOrderReplaced = "fee_order.replaced", 409,
         "该交费单已重新开具过，请使用新的交费单。",
         "A new notice was already issued for this order; use the new one.";
+    FeeOrderNoticeExpired = "fee_order.notice_expired", 409,
+        "交费通知已过期，请联系法院重新开具交费通知。",
+        "The payment notice has expired; contact the court for a new one.";
+    FeeOrderAlreadyPaid = "fee_order.already_paid", 409,
+        "该交费单已交费成功，无需重复交费。",
+        "This fee order has already been paid; do not pay again.";
+    FeeOrderNotPayable = "fee_order.not_payable", 409,
+        "该交费单当前状态不能交费。", "This fee order cannot be paid in its current status.";
+    FeeOrderNotPaid = "fee_order.not_paid", 409,
+        "该交费单尚未交费，不能退费。", "This fee order has not been paid, so nothing can be refunded.";
+    PaymentChannelUnavailable = "payment.channel_unavailable", 422,
+        "该交费单不能使用这种支付方式，请从可用的支付方式中选择。",
+        "This payment channel is not offered for this order; choose one of the channels offered.";
+    PaymentChannelUnknown = "payment.channel_unknown", 422,
+        "不认识的支付方式。", "Unknown payment channel.";
+    PaymentBankRequired = "payment.bank_required", 422,
+        "网银支付请选择银行。", "Online banking needs a bank.";
+    PaymentBankNotExpected = "payment.bank_not_expected", 422,
+        "这种支付方式不需要选择银行。", "This channel takes no bank.";
+    PaymentBankUnavailable = "payment.bank_unavailable", 422,
+        "当地财政未在该银行开户，不能选择该银行，请选择其他银行。",
+        "The local finance bureau holds no account with this bank; choose another bank.";
+    PaymentPlatformUnavailable = "payment.platform_unavailable", 503,
+        "支付平台暂时不可用，请稍后再试；您没有被扣款。",
+        "The payment platform is unavailable; please try again later. Nothing was charged.";
+    RefundAmountInvalid = "refund.amount_invalid", 422,
+        "退费金额应大于零，以元为单位，最多两位小数。",
+        "The refund amount must be more than zero, in yuan with at most two decimals.";
+    RefundExceedsPaid = "refund.exceeds_paid", 422,
+        "退费总额不能超过已交金额。", "Refunds cannot add up to more than was paid.";
+    RefundReasonRequired = "refund.reason_required", 422,
+        "请填写退费原因。", "Give the reason for the refund.";
+    PaymentNotificationRefused = "payment_notification.refused", 400,
+        "交费通知验证未通过。", "The payment notification did not pass verification.";
 }

@@ -16,6 +16,7 @@ pub mod materials;
 pub mod money;
 pub mod name;
 pub mod party;
+pub mod payment;
 pub mod phone;
 pub mod resident_id;
 pub mod sms;

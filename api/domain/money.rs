@@ -34,6 +34,11 @@ impl Money {
     pub const MAX: Money = Money(10_000_000_000_000);
 
     /// The amount of `fen` fen, if it is between zero and [`Money::MAX`].
+    /// A whole number of yuan (for constants; not checked against [`Money::MAX`]).
+    pub const fn from_yuan(yuan: i64) -> Money {
+        Money(yuan * 100)
+    }
+
     pub fn from_fen(fen: i64) -> Option<Money> {
         (0..=Self::MAX.0).contains(&fen).then_some(Money(fen))
     }

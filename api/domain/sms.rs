@@ -57,6 +57,18 @@ pub enum SmsTemplate {
     },
     /// The case was registered and accepted; there is no fee to pay.
     FilingAccepted { case_number: String },
+    /// The payment platform reported the fee paid.
+    PaymentReceived {
+        case_number: String,
+        amount: String,
+        order_number: String,
+    },
+    /// A refund of the fee went to the refundee.
+    RefundMade {
+        case_number: String,
+        amount: String,
+        refundee_name: String,
+    },
 }
 
 /// How long one-time codes live, as told in their messages.
@@ -85,6 +97,8 @@ impl SmsTemplate {
             SmsTemplate::FilingRejected { .. } => "filing_rejected",
             SmsTemplate::PaymentDue { .. } => "payment_due",
             SmsTemplate::FilingAccepted { .. } => "filing_accepted",
+            SmsTemplate::PaymentReceived { .. } => "payment_received",
+            SmsTemplate::RefundMade { .. } => "refund_made",
         }
     }
 
@@ -166,6 +180,20 @@ impl SmsTemplate {
             ),
             SmsTemplate::FilingAccepted { case_number } => format!(
                 "您的案件已立案受理，案号{case_number}，本案无需预交诉讼费。"
+            ),
+            SmsTemplate::PaymentReceived {
+                case_number,
+                amount,
+                order_number,
+            } => format!(
+                "您的案件{case_number}诉讼费{amount}元（订单号{order_number}）已交费成功，状态为“已交费（待入国库）”，属正常状态，无需重复交费。"
+            ),
+            SmsTemplate::RefundMade {
+                case_number,
+                amount,
+                refundee_name,
+            } => format!(
+                "您的案件{case_number}诉讼费已退费{amount}元，退至退费人{refundee_name}的原支付账户，请注意查收。"
             ),
             SmsTemplate::PasswordResetRequestRefused { reason } => format!(
                 "您的密码重置申请未通过审核，原因：{}。如有疑问，请联系法院。",

@@ -1,6 +1,7 @@
 //! The HTTP layer: the application, its middleware, and one module per resource.
 
 pub mod auth;
+pub mod dev;
 pub mod health;
 pub mod idempotency;
 pub mod metrics;
@@ -47,7 +48,8 @@ clients retry honour an `Idempotency-Key` header.",
         (name = "accounts", description = "The caller's own account."),
         (name = "password-resets", description = "Resetting a forgotten password by SMS."),
         (name = "cases", description = "Online filing: drafts, parties, materials, checks and submission, and the filer's cases."),
-        (name = "court", description = "For judges: the review queue, review, docketing with case number and fee, and the court's fee orders."),
+        (name = "court", description = "For judges: the review queue, review, docketing with case number and fee, the court's fee orders and refunds."),
+        (name = "fees", description = "Paying court fees: the account's fee orders, their channels, payments, and the payment platforms' notifications."),
         (name = "materials", description = "Uploading and downloading PDFs and images."),
         (name = "administration", description = "Staff accounts, support and the SMS log."),
         (name = "integrations", description = "Endpoints for integration clients (mini program)."),
@@ -116,6 +118,8 @@ pub fn app_with(
                 .finish()
         }),
     );
+    let simulated = state.integrations.payments.is_simulated();
+    let app = app.configure(|config| dev::configure(config, simulated));
     let app = routes(app.into_utoipa_app()).into_app();
     app.app_data(web::Data::new(state))
         .app_data(metrics)

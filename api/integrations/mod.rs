@@ -39,6 +39,10 @@
 //! | `JUSTICE_DEPARTMENT_URL` | unset | base URL of the justice department; unset: simulator |
 //! | `JUSTICE_DEPARTMENT_API_KEY` | unset | its API key; required when the URL is set |
 //! | `LEGAL_WORKER_FIXTURE` | unset | simulator's CSV; unset: the list is empty |
+//! | `PROVINCIAL_PAYMENT_URL` | unset | base URL of the provincial payment platform; unset: simulator |
+//! | `PROVINCIAL_PAYMENT_API_KEY` | unset | its API key; required when the URL is set |
+//! | `PROVINCIAL_PAYMENT_NOTIFY_SECRET` | random | key of its notification signatures; required when the URL is set |
+//! | `QINGDAO_PAYMENT_URL`, `_API_KEY`, `_NOTIFY_SECRET` | unset | the same for the Qingdao courts' platform |
 
 pub mod blob_store;
 pub mod citizen_registry;
@@ -46,6 +50,7 @@ mod fixture;
 pub mod http;
 pub mod justice_department;
 pub mod lawyer_registry;
+pub mod payment_platform;
 pub mod sms;
 #[cfg(test)]
 mod test_server;
@@ -69,10 +74,12 @@ pub use lawyer_registry::{
     HttpLawyerRegistry, LawyerCheck, LawyerFixtureRow, LawyerRecord, LawyerRegistry,
     SimulatedLawyerRegistry,
 };
+pub use payment_platform::{HttpPaymentPlatform, PaymentPlatform, SimulatedPaymentPlatform};
 pub use sms::{
     DeliveryReceipt, DeliveryStatus, HttpSmsGateway, SentSms, SimulatedSmsGateway, SmsGateway,
 };
 
+use crate::domain::payment::Platform;
 use crate::domain::phone::MobilePhone;
 
 /// Why a call to an outside system did not give an answer.
@@ -118,6 +125,62 @@ pub struct Integrations {
     pub sms: Arc<dyn SmsGateway>,
     /// The list of licensed basic-level legal service workers.
     pub justice_department: Arc<dyn JusticeDepartment>,
+    /// The platforms that take court fees.
+    pub payments: PaymentPlatforms,
+}
+
+/// The two payment platforms, and their simulators when simulated.
+#[derive(Clone)]
+pub struct PaymentPlatforms {
+    provincial: Arc<dyn PaymentPlatform>,
+    qingdao: Arc<dyn PaymentPlatform>,
+    simulators: Vec<Arc<SimulatedPaymentPlatform>>,
+}
+
+impl PaymentPlatforms {
+    /// Both simulated, with random notification secrets.
+    pub fn simulated() -> PaymentPlatforms {
+        let provincial = Arc::new(SimulatedPaymentPlatform::new(
+            Platform::Provincial,
+            random_secret(),
+        ));
+        let qingdao = Arc::new(SimulatedPaymentPlatform::new(
+            Platform::Qingdao,
+            random_secret(),
+        ));
+        PaymentPlatforms {
+            provincial: provincial.clone(),
+            qingdao: qingdao.clone(),
+            simulators: vec![provincial, qingdao],
+        }
+    }
+
+    /// The platform of a flow.
+    pub fn get(&self, platform: Platform) -> &Arc<dyn PaymentPlatform> {
+        match platform {
+            Platform::Provincial => &self.provincial,
+            Platform::Qingdao => &self.qingdao,
+        }
+    }
+
+    /// Whether any platform is simulated.
+    pub fn is_simulated(&self) -> bool {
+        !self.simulators.is_empty()
+    }
+
+    /// The simulator of a platform, when it is simulated.
+    pub fn simulator(&self, platform: Platform) -> Option<&Arc<SimulatedPaymentPlatform>> {
+        self.simulators
+            .iter()
+            .find(|simulator| simulator.platform() == platform)
+    }
+}
+
+fn random_secret() -> Vec<u8> {
+    use rand::RngCore;
+    let mut secret = vec![0; 32];
+    rand::rng().fill_bytes(&mut secret);
+    secret
 }
 
 /// The signature put before every text message when `SMS_GATEWAY_SIGN_NAME` is unset.
@@ -143,6 +206,7 @@ impl Integrations {
             lawyer_registry: Arc::new(SimulatedLawyerRegistry::new(Vec::new(), Duration::ZERO)),
             sms: Arc::new(SimulatedSmsGateway::new(Vec::new())),
             justice_department: Arc::new(SimulatedJusticeDepartment::new(Vec::new())),
+            payments: PaymentPlatforms::simulated(),
         }
     }
 
@@ -243,11 +307,45 @@ impl Integrations {
             }
         };
 
+        let mut simulators = Vec::new();
+        let mut platform =
+            |platform: Platform, prefix: &str| -> anyhow::Result<Arc<dyn PaymentPlatform>> {
+                let secret_var = format!("{prefix}_NOTIFY_SECRET");
+                let secret = env.get(&secret_var);
+                let system = payment_platform::system_name(platform);
+                Ok(match env.http_settings(system, prefix, timeout, &[])? {
+                    Some(settings) => {
+                        let Some(secret) = secret else {
+                            bail!("{secret_var} must be set when {prefix}_URL is set");
+                        };
+                        Arc::new(HttpPaymentPlatform::new(
+                            platform,
+                            settings,
+                            secret.into_bytes(),
+                        ))
+                    }
+                    None => {
+                        log_simulator(system, 0, 0);
+                        let secret = secret.map_or_else(random_secret, String::into_bytes);
+                        let simulator = Arc::new(SimulatedPaymentPlatform::new(platform, secret));
+                        simulators.push(simulator.clone());
+                        simulator
+                    }
+                })
+            };
+        let provincial = platform(Platform::Provincial, "PROVINCIAL_PAYMENT")?;
+        let qingdao = platform(Platform::Qingdao, "QINGDAO_PAYMENT")?;
+
         Ok(Integrations {
             citizen_registry,
             lawyer_registry,
             sms,
             justice_department,
+            payments: PaymentPlatforms {
+                provincial,
+                qingdao,
+                simulators,
+            },
         })
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod fee_orders;
 pub mod materials;
+pub mod payments;
 pub mod sms;
 
 use std::time::Duration;
@@ -44,12 +45,24 @@ pub fn run_round(conn: &mut PgConnection, state: &AppState) -> anyhow::Result<us
     tally("material clean-up", materials::clean_up(conn, &state.blobs));
     tally("payment-notice expiry", fee_orders::expire_due(conn));
     tally(
+        "payment status queries",
+        payments::query_unconfirmed(
+            conn,
+            &state.integrations.payments,
+            state.config.payment_query_after_seconds,
+        ),
+    );
+    tally(
+        "refund retries",
+        payments::retry_refunds(conn, &state.integrations.payments),
+    );
+    tally(
         "idempotency purge",
         idempotency::purge_expired(conn)
             .map(|_| 0)
             .map_err(Into::into),
     );
-    if failures == 7 {
+    if failures == 9 {
         anyhow::bail!("every background job failed");
     }
     Ok(handled)

@@ -5,6 +5,7 @@ pub mod court;
 pub mod filings;
 pub mod legal_workers;
 pub mod mini_program;
+pub mod payments;
 pub mod registrations;
 pub mod sessions;
 pub mod staff;

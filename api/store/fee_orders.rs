@@ -35,6 +35,7 @@ pub struct FeeOrderRow {
     pub refunded_fen: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub paid_by_payment_id: Option<Uuid>,
 }
 
 /// A new fee order.
@@ -161,6 +162,142 @@ pub fn set_status(
 ) -> QueryResult<FeeOrderRow> {
     diesel::update(fee_orders::table.find(id))
         .set((
+            fee_orders::status.eq(status),
+            fee_orders::updated_at.eq(now),
+        ))
+        .returning(FeeOrderRow::as_returning())
+        .get_result(conn)
+}
+
+/// An order as its filer sees it in lists: with the case number and the court's name.
+#[derive(Debug, Clone)]
+pub struct AccountOrder {
+    pub order: FeeOrderRow,
+    pub case_number: Option<String>,
+    pub court_name: String,
+}
+
+/// Filters of an account's order list.
+#[derive(Debug, Clone, Default)]
+pub struct AccountOrderFilter {
+    pub status: Option<String>,
+    pub court_code: Option<String>,
+    pub case_number: Option<String>,
+    pub order_number: Option<String>,
+}
+
+/// The orders of the filings of `account`, newest first, one page.
+pub fn for_account(
+    conn: &mut PgConnection,
+    account: Uuid,
+    filter: &AccountOrderFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<AccountOrder>, i64)> {
+    use super::schema::{courts, filings};
+    let query = || {
+        let mut query = fee_orders::table
+            .inner_join(filings::table)
+            .inner_join(courts::table.on(courts::code.eq(fee_orders::court_code)))
+            .filter(filings::filer_account_id.eq(account))
+            .into_boxed();
+        if let Some(status) = &filter.status {
+            query = query.filter(fee_orders::status.eq(status.clone()));
+        }
+        if let Some(court) = &filter.court_code {
+            query = query.filter(fee_orders::court_code.eq(court.clone()));
+        }
+        if let Some(number) = &filter.case_number {
+            query = query.filter(filings::case_number.eq(number.clone()));
+        }
+        if let Some(number) = &filter.order_number {
+            query = query.filter(fee_orders::order_number.eq(number.clone()));
+        }
+        query
+    };
+    let total = query().count().get_result(conn)?;
+    let rows: Vec<(FeeOrderRow, Option<String>, String)> = query()
+        .order((fee_orders::created_at.desc(), fee_orders::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select((FeeOrderRow::as_select(), filings::case_number, courts::name))
+        .load(conn)?;
+    Ok((
+        rows.into_iter()
+            .map(|(order, case_number, court_name)| AccountOrder {
+                order,
+                case_number,
+                court_name,
+            })
+            .collect(),
+        total,
+    ))
+}
+
+/// One order of the filings of `account`.
+pub fn find_for_account(
+    conn: &mut PgConnection,
+    id: Uuid,
+    account: Uuid,
+) -> QueryResult<Option<AccountOrder>> {
+    use super::schema::{courts, filings};
+    let query = fee_orders::table
+        .inner_join(filings::table)
+        .inner_join(courts::table.on(courts::code.eq(fee_orders::court_code)))
+        .filter(fee_orders::id.eq(id))
+        .filter(filings::filer_account_id.eq(account))
+        .select((FeeOrderRow::as_select(), filings::case_number, courts::name));
+    let row: Option<(FeeOrderRow, Option<String>, String)> = query.first(conn).optional()?;
+    Ok(row.map(|(order, case_number, court_name)| AccountOrder {
+        order,
+        case_number,
+        court_name,
+    }))
+}
+
+/// Order `id`, locked for the rest of the transaction.
+pub fn lock(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<FeeOrderRow>> {
+    fee_orders::table
+        .find(id)
+        .select(FeeOrderRow::as_select())
+        .for_update()
+        .first(conn)
+        .optional()
+}
+
+/// Records the payment that paid an order, and its new status.
+pub fn mark_paid(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: &str,
+    payment: Uuid,
+    channel: &str,
+    paid_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> QueryResult<FeeOrderRow> {
+    diesel::update(fee_orders::table.find(id))
+        .set((
+            fee_orders::status.eq(status),
+            fee_orders::paid_by_payment_id.eq(payment),
+            fee_orders::channel.eq(channel),
+            fee_orders::paid_at.eq(paid_at),
+            fee_orders::updated_at.eq(now),
+        ))
+        .returning(FeeOrderRow::as_returning())
+        .get_result(conn)
+}
+
+/// Sets the refunded sum of an order and its status.
+pub fn set_refunded(
+    conn: &mut PgConnection,
+    id: Uuid,
+    refunded_fen: i64,
+    status: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<FeeOrderRow> {
+    diesel::update(fee_orders::table.find(id))
+        .set((
+            fee_orders::refunded_fen.eq(refunded_fen),
             fee_orders::status.eq(status),
             fee_orders::updated_at.eq(now),
         ))

@@ -676,3 +676,30 @@ pub fn material_in_court(
     ))
     .get_result(conn)
 }
+
+/// Moves a filing to another status (driven by its fee order), locking nothing more.
+pub fn set_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<FilingRow> {
+    diesel::update(filings::table.find(id))
+        .set((
+            filings::status.eq(status),
+            filings::version.eq(filings::version + 1),
+            filings::updated_at.eq(now),
+        ))
+        .returning(FilingRow::as_returning())
+        .get_result(conn)
+}
+
+/// Filing `id`, locked for the rest of the transaction.
+pub fn lock(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<FilingRow>> {
+    filings::table
+        .find(id)
+        .select(FilingRow::as_select())
+        .for_update()
+        .first(conn)
+        .optional()
+}

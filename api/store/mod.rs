@@ -13,6 +13,7 @@ pub mod filings;
 pub mod idempotency;
 pub mod materials;
 pub mod password_reset_requests;
+pub mod payments;
 pub mod reference;
 pub mod reference_data;
 pub mod registrations;

@@ -227,6 +227,8 @@ diesel::table! {
         created_at -> Timestamptz,
         /// Last change.
         updated_at -> Timestamptz,
+        /// The payment that paid the order.
+        paid_by_payment_id -> Nullable<Uuid>,
     }
 }
 
@@ -708,6 +710,116 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Whether the finance bureau of a city holds an account with a bank, which personal online banking needs; a bank without a row is available. Kept by operators.
+    finance_bureau_banks (city, bank) {
+        /// The city, as in courts.city (济南市).
+        city -> Text,
+        /// icbc, abc, boc, ccb, cmb, psbc or citic.
+        bank -> Text,
+        /// Whether payments through this bank are possible for the city's courts.
+        available -> Bool,
+        /// Operator's note.
+        note -> Nullable<Text>,
+        /// Last change.
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Every notification a payment platform delivered (or the answer of a status query), and what it did, kept for staff.
+    payment_notifications (id) {
+        /// Row id.
+        id -> Int8,
+        /// provincial or qingdao.
+        platform -> Text,
+        /// The platform's id of the notification (repeated on redelivery); query for answers of a status query.
+        notification_id -> Nullable<Text>,
+        /// The payment it is about, when known.
+        payment_id -> Nullable<Uuid>,
+        /// applied, duplicate (seen before), stale (older than the state already known), amount_mismatch, bad_signature, malformed, unknown_payment, after_expiry or duplicate_payment (money kept for refund review).
+        outcome -> Text,
+        /// The body as received (at most 64 KiB).
+        body -> Text,
+        /// When it arrived.
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Attempts to pay a fee order at a payment platform; our id is the platform's merchant order number, so a retried request never pays twice.
+    payments (id) {
+        /// Payment id; sent to the platform as our order number (32 hex digits).
+        id -> Uuid,
+        /// The fee order being paid.
+        fee_order_id -> Uuid,
+        /// provincial (the non-tax payment platform) or qingdao (the Qingdao courts' platform).
+        platform -> Text,
+        /// wechat_pay, alipay, corporate_banking, unionpay, personal_banking or online_banking (Qingdao).
+        channel -> Text,
+        /// The bank of a personal or Qingdao online-banking payment.
+        bank -> Nullable<Text>,
+        /// Amount asked, in fen: the order's total when the payment started.
+        amount_fen -> Int8,
+        /// started, in_progress (e.g. waiting for a corporate second approver), paid or failed.
+        status -> Text,
+        /// The platform's own order id (Qingdao creates one before payment).
+        platform_order_id -> Nullable<Text>,
+        /// Where the payer completes the payment.
+        pay_url -> Nullable<Text>,
+        /// QR payload for WeChat Pay and Alipay.
+        qr_code -> Nullable<Text>,
+        /// The platform's transaction id once paid.
+        transaction_id -> Nullable<Text>,
+        /// The platform's payment voucher, passed through.
+        voucher_url -> Nullable<Text>,
+        /// When the platform says the money was paid.
+        paid_at -> Nullable<Timestamptz>,
+        /// Money that must be reviewed for a refund: duplicate_payment (the order was already paid) or after_expiry (the notice had expired or the order was cancelled).
+        review_reason -> Nullable<Text>,
+        /// The account that started the payment.
+        started_by -> Uuid,
+        /// When the platform was last asked about it, for payments without a notification.
+        last_queried_at -> Nullable<Timestamptz>,
+        /// When it was started.
+        created_at -> Timestamptz,
+        /// Last change.
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Refunds of paid fee orders to their refundee; the amount is reserved on the order (fee_orders.refunded_fen) when requested and released only if the platform refuses.
+    refunds (id) {
+        /// Refund id; sent to the platform as our refund number, so a retried request never refunds twice.
+        id -> Uuid,
+        /// The order refunded.
+        fee_order_id -> Uuid,
+        /// The payment the money goes back from.
+        payment_id -> Uuid,
+        /// Amount in fen.
+        amount_fen -> Int8,
+        /// Who receives it (the order's refundee).
+        refundee_name -> Text,
+        /// Why it is refunded (judge's text).
+        reason -> Text,
+        /// pending (sent or to be sent to the platform), succeeded or failed.
+        status -> Text,
+        /// The platform's id of the refund.
+        platform_refund_id -> Nullable<Text>,
+        /// What the platform said when it refused.
+        failure_reason -> Nullable<Text>,
+        /// The judge who asked for it.
+        requested_by -> Uuid,
+        /// When it was asked for.
+        created_at -> Timestamptz,
+        /// Last change.
+        updated_at -> Timestamptz,
+        /// When the platform confirmed or refused it.
+        completed_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(accounts -> courts (court_code));
 diesel::joinable!(case_numbers -> filings (filing_id));
 diesel::joinable!(fee_orders -> accounts (issued_by));
@@ -723,8 +835,13 @@ diesel::joinable!(materials -> accounts (owner_account_id));
 diesel::joinable!(mini_program_bindings -> accounts (account_id));
 diesel::joinable!(mini_program_bindings -> service_clients (client_id));
 diesel::joinable!(one_time_codes -> accounts (account_id));
+diesel::joinable!(payment_notifications -> payments (payment_id));
+diesel::joinable!(payments -> accounts (started_by));
 diesel::joinable!(password_reset_documents -> password_reset_requests (request_id));
 diesel::joinable!(refresh_tokens -> session_families (family_id));
+diesel::joinable!(refunds -> accounts (requested_by));
+diesel::joinable!(refunds -> fee_orders (fee_order_id));
+diesel::joinable!(refunds -> payments (payment_id));
 diesel::joinable!(registrations -> accounts (account_id));
 diesel::joinable!(retired_court_codes -> courts (successor_code));
 diesel::joinable!(session_families -> accounts (account_id));
@@ -744,6 +861,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     filing_materials,
     filing_parties,
     filings,
+    finance_bureau_banks,
     idempotency_keys,
     lawyer_profiles,
     legal_worker_sync_runs,
@@ -753,8 +871,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     one_time_codes,
     password_reset_documents,
     password_reset_requests,
+    payment_notifications,
+    payments,
     private_prosecution_charges,
     refresh_tokens,
+    refunds,
     registrations,
     retired_court_codes,
     service_clients,

@@ -181,8 +181,18 @@ fn problem_fields(body: &Value) -> Vec<(String, String)> {
 /// A complete civil first-instance filing at 鲁0102 by party `n`, submitted: (token, filing
 /// id, plaintiff id, defendant id).
 pub async fn submitted_civil_filing(app: &TestApp, n: u32) -> (String, String, String, String) {
+    submitted_civil_filing_at(app, n, "鲁0102").await
+}
+
+/// A civil first-instance filing at `court`, submitted: (filer token, filing id, plaintiff
+/// id, defendant id).
+pub async fn submitted_civil_filing_at(
+    app: &TestApp,
+    n: u32,
+    court: &str,
+) -> (String, String, String, String) {
     let (token, _) = party_session(app, n).await;
-    let (id, _) = draft(app, &token, "civil_first_instance", Some("鲁0102")).await;
+    let (id, _) = draft(app, &token, "civil_first_instance", Some(court)).await;
     let (_, plaintiff_body) = add_party(app, &token, &id, plaintiff(n)).await;
     let plaintiff_id = plaintiff_body["id"].as_str().unwrap().to_owned();
     let (_, defendant) = add_party(app, &token, &id, company_defendant()).await;

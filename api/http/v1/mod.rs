@@ -10,6 +10,7 @@ pub mod cases;
 pub mod causes;
 pub mod court;
 pub mod courts;
+pub mod fee_orders;
 pub mod filing_lists;
 pub mod materials;
 pub mod mini_program;
@@ -63,6 +64,12 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(court::quote_fee)
         .service(court::list_court_fee_orders)
         .service(court::reissue_fee_order)
+        .service(fee_orders::list_fee_orders)
+        .service(fee_orders::get_fee_order)
+        .service(fee_orders::list_fee_order_channels)
+        .service(fee_orders::start_payment)
+        .service(fee_orders::refund_fee_order)
+        .service(fee_orders::receive_payment_notification)
         .service(materials::upload_material)
         .service(materials::get_material)
         .service(materials::download_material)
