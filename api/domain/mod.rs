@@ -1,9 +1,11 @@
 //! Pure rules of the domain, with no I/O: identity documents, phone numbers, names, case
-//! numbers, money, filing kinds and the court hierarchy. Everything here is deterministic
-//! given its inputs (the current date is passed in), so it is tested exhaustively here.
+//! numbers, money and its capital numerals, working days, filing kinds and the court
+//! hierarchy. Everything here is deterministic given its inputs (the current date is passed
+//! in), so it is tested exhaustively here.
 
 pub mod agent;
 pub mod calendar;
+pub mod capital_numerals;
 pub mod case_number;
 pub mod catalogue;
 pub mod credit_code;
@@ -21,3 +23,4 @@ pub mod phone;
 pub mod resident_id;
 pub mod sms;
 pub mod text;
+pub mod working_days;
