@@ -826,6 +826,13 @@ error_codes! {
     FeeOverrideReasonRequired = "fee.override_reason_required", 422,
         "诉讼费与平台按收费标准计算的金额不一致，请说明理由（override_reason）。",
         "The fee differs from the platform's proposal under the schedule; give the reason in override_reason.";
+    DaysWaitingInvalid = "queue.days_waiting_invalid", 422,
+        "等待天数应为 0 至 3650 之间的整数。", "Days waiting must be a whole number from 0 to 3650.";
+    FeeItemRepeated = "fee.item_repeated", 422,
+        "同一收费项目只能出现一次。", "Each fee item may appear only once.";
+    FilingAlreadyDocketed = "filing.already_docketed", 409,
+        "该案件已立案（已生成案号和诉讼费），不能重复立案。",
+        "The case has already been registered (case number and fee assigned).";
     FeeNoticeDaysInvalid = "fee.notice_days_invalid", 422,
         "交费期限应为 1 至 30 天。", "The payment notice must run 1 to 30 days.";
     FeeOrderNotFound = "fee_order.not_found", 404,
@@ -868,6 +875,6 @@ error_codes! {
         "退费总额不能超过已交金额。", "Refunds cannot add up to more than was paid.";
     RefundReasonRequired = "refund.reason_required", 422,
         "请填写退费原因。", "Give the reason for the refund.";
-    PaymentNotificationRefused = "payment_notification.refused", 400,
-        "交费通知验证未通过。", "The payment notification did not pass verification.";
+    ReconciliationReportNotFound = "reconciliation_report.not_found", 404,
+        "该日尚未对账。", "That day has not been reconciled.";
 }

@@ -10,6 +10,8 @@
 //! with those where the court's local finance bureau holds an account; the others are
 //! shown but cannot be chosen.
 
+use chrono::NaiveDate;
+
 use crate::domain::money::Money;
 
 /// The total above which personal online banking is offered (200,000 yuan, exclusive).
@@ -280,6 +282,20 @@ pub fn check_choice(
     }
 }
 
+/// The day a payment's money reaches the treasury, and so the daily statement it appears
+/// in: the day it was paid (in Asia/Shanghai), except personal online banking, which the
+/// banks settle on the next working day.
+pub fn settlement_date(
+    channel: Channel,
+    paid_on: NaiveDate,
+    next_working_day: impl Fn(NaiveDate) -> NaiveDate,
+) -> NaiveDate {
+    match channel {
+        Channel::PersonalBanking => next_working_day(paid_on),
+        _ => paid_on,
+    }
+}
+
 /// The statuses of a fee order, exactly as the platform shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FeeOrderStatus {
@@ -465,6 +481,30 @@ mod tests {
             Err(ChannelRefusal::ChannelNotOffered)
         );
         assert_eq!(check_choice(&offered, Channel::WechatPay, None), Ok(()));
+    }
+
+    #[test]
+    fn only_personal_banking_settles_on_the_next_working_day() {
+        let friday = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let next = |_| monday;
+        assert_eq!(
+            settlement_date(Channel::PersonalBanking, friday, next),
+            monday
+        );
+        for channel in [
+            Channel::WechatPay,
+            Channel::Alipay,
+            Channel::CorporateBanking,
+            Channel::UnionPay,
+            Channel::OnlineBanking,
+        ] {
+            assert_eq!(
+                settlement_date(channel, friday, next),
+                friday,
+                "{channel:?}"
+            );
+        }
     }
 
     #[test]

@@ -57,6 +57,12 @@ pub enum SmsTemplate {
     },
     /// The case was registered and accepted; there is no fee to pay.
     FilingAccepted { case_number: String },
+    /// A payment notice expires soon and the fee is still unpaid.
+    PaymentReminder {
+        case_number: String,
+        amount: String,
+        expires_on: String,
+    },
     /// The payment platform reported the fee paid.
     PaymentReceived {
         case_number: String,
@@ -97,6 +103,7 @@ impl SmsTemplate {
             SmsTemplate::FilingRejected { .. } => "filing_rejected",
             SmsTemplate::PaymentDue { .. } => "payment_due",
             SmsTemplate::FilingAccepted { .. } => "filing_accepted",
+            SmsTemplate::PaymentReminder { .. } => "payment_reminder",
             SmsTemplate::PaymentReceived { .. } => "payment_received",
             SmsTemplate::RefundMade { .. } => "refund_made",
         }
@@ -176,10 +183,17 @@ impl SmsTemplate {
                 amount,
                 expires_on,
             } => format!(
-                "您的案件{case_number}已立案，应交诉讼费{amount}元，请于{expires_on}前登录山东法院电子诉讼服务平台网上交费，逾期交费通知失效。"
+                "您的案件{case_number}已立案，应交诉讼费{amount}元，请于{expires_on}24时前登录山东法院电子诉讼服务平台网上交费，逾期交费通知失效。"
             ),
             SmsTemplate::FilingAccepted { case_number } => format!(
                 "您的案件已立案受理，案号{case_number}，本案无需预交诉讼费。"
+            ),
+            SmsTemplate::PaymentReminder {
+                case_number,
+                amount,
+                expires_on,
+            } => format!(
+                "提醒：您的案件{case_number}应交诉讼费{amount}元尚未交纳，交费通知将于{expires_on}届满，请及时登录山东法院电子诉讼服务平台网上交费，逾期交费通知失效。"
             ),
             SmsTemplate::PaymentReceived {
                 case_number,

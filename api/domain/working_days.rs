@@ -92,6 +92,12 @@ pub enum CalendarError {
     Uncovered { line: u64, date: NaiveDate },
 }
 
+/// The official calendar, read once per process.
+pub fn official() -> &'static WorkingCalendar {
+    static OFFICIAL_CALENDAR: std::sync::OnceLock<WorkingCalendar> = std::sync::OnceLock::new();
+    OFFICIAL_CALENDAR.get_or_init(WorkingCalendar::official)
+}
+
 /// The official working-day calendar: the notices' days off and extra working days over
 /// the plain Monday-to-Friday week.
 ///
@@ -103,10 +109,8 @@ pub struct WorkingCalendar {
 }
 
 impl WorkingCalendar {
-    /// The calendar shipped in `data/reference/working_calendar.csv`, compiled in.
-    // TODO: the file is compiled in, so a newly published notice takes effect only with a
-    // release; loading it with the other reference data would let operators add a year
-    // without one.
+    /// The calendar shipped in `data/reference/working_calendar.csv`, compiled in: a newly
+    /// published notice takes effect with the next release.
     pub fn official() -> WorkingCalendar {
         WorkingCalendar::parse(OFFICIAL).expect("the shipped calendar is checked by a test")
     }

@@ -1,6 +1,7 @@
 //! The HTTP layer: the application, its middleware, and one module per resource.
 
 pub mod auth;
+pub mod body;
 pub mod dev;
 pub mod health;
 pub mod idempotency;
@@ -40,7 +41,7 @@ clients retry honour an `Idempotency-Key` header.",
         license(name = "Proprietary")
     ),
     servers((url = "/", description = "This server")),
-    modifiers(&BearerSecurity),
+    modifiers(&BearerSecurity, &StoredViews),
     tags(
         (name = "reference", description = "Courts, causes of action and filing kinds."),
         (name = "registrations", description = "Registering parties and lawyers."),
@@ -58,6 +59,37 @@ clients retry honour an `Idempotency-Key` header.",
     components(schemas(problem::Problem, problem::ProblemField))
 )]
 struct ApiDoc;
+
+/// The views of stored parties and agents are their input plus `id` and `created_at`; the
+/// inputs refuse unknown fields (`additionalProperties: false`), which would make every
+/// stored view invalid against its own schema. The views therefore get a copy of the input
+/// schema that allows more properties.
+struct StoredViews;
+
+impl utoipa::Modify for StoredViews {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::schema::{AdditionalProperties, Schema};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        for (view, input) in [("PartyView", "PartyInput"), ("AgentView", "AgentInput")] {
+            let Some(RefOr::T(Schema::Object(mut open))) = components.schemas.get(input).cloned()
+            else {
+                continue;
+            };
+            open.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(true)));
+            if let Some(RefOr::T(Schema::AllOf(all_of))) = components.schemas.get_mut(view) {
+                for item in &mut all_of.items {
+                    if matches!(item, RefOr::Ref(r) if r.ref_location.ends_with(&format!("/{input}")))
+                    {
+                        *item = RefOr::T(Schema::Object(open.clone()));
+                    }
+                }
+            }
+        }
+    }
+}
 
 /// Declares the `bearer` security scheme: a person's access token, or an integration
 /// client's key (`<client id>.<secret>`).

@@ -143,10 +143,12 @@ impl PaymentPlatforms {
         let provincial = Arc::new(SimulatedPaymentPlatform::new(
             Platform::Provincial,
             random_secret(),
+            official_next_working_day,
         ));
         let qingdao = Arc::new(SimulatedPaymentPlatform::new(
             Platform::Qingdao,
             random_secret(),
+            official_next_working_day,
         ));
         PaymentPlatforms {
             provincial: provincial.clone(),
@@ -174,6 +176,13 @@ impl PaymentPlatforms {
             .iter()
             .find(|simulator| simulator.platform() == platform)
     }
+}
+
+/// The next working day of the official calendar, for the simulators' statements.
+fn official_next_working_day(day: NaiveDate) -> NaiveDate {
+    crate::domain::working_days::official()
+        .next_working_day(day)
+        .unwrap_or(day)
 }
 
 fn random_secret() -> Vec<u8> {
@@ -327,7 +336,11 @@ impl Integrations {
                     None => {
                         log_simulator(system, 0, 0);
                         let secret = secret.map_or_else(random_secret, String::into_bytes);
-                        let simulator = Arc::new(SimulatedPaymentPlatform::new(platform, secret));
+                        let simulator = Arc::new(SimulatedPaymentPlatform::new(
+                            platform,
+                            secret,
+                            official_next_working_day,
+                        ));
                         simulators.push(simulator.clone());
                         simulator
                     }

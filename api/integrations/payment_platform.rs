@@ -20,6 +20,9 @@
 //!   "transaction_id", "amount"}` answers `{"status": "succeeded" | "pending" | "refused",
 //!   "platform_refund_id", "reason"}` (the refund number is our refund id: sent again, the
 //!   same refund is answered).
+//! - both: `GET {URL}/v1/statements/{YYYY-MM-DD}` answers the day's statement, the payments
+//!   whose money reached the treasury that day: `{"lines": [{"merchant_order_no",
+//!   "transaction_id", "amount", "paid_at"}]}`.
 //! - notifications: the platform `POST`s JSON to our
 //!   `/api/v1/payment-notifications/{provincial|qingdao}`: `{"notification_id",
 //!   "merchant_order_no", "status": "in_progress" | "paid" | "failed", "amount": "2300.00",
@@ -32,13 +35,14 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use crate::domain::calendar::shanghai_date;
 use crate::domain::money::Money;
-use crate::domain::payment::{Bank, Channel, Platform};
+use crate::domain::payment::{Bank, Channel, Platform, settlement_date};
 use crate::integrations::IntegrationError;
 use crate::integrations::http::{HttpSettings, JsonClient};
 
@@ -146,6 +150,16 @@ pub enum RefundOutcome {
     },
 }
 
+/// One line of a platform's daily statement: a payment whose money reached the treasury
+/// that day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementLine {
+    pub merchant_order_no: String,
+    pub transaction_id: String,
+    pub amount: Money,
+    pub paid_at: DateTime<Utc>,
+}
+
 /// The answer a platform expects to a notification delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Acknowledgement {
@@ -163,6 +177,8 @@ pub trait PaymentPlatform: Send + Sync {
     fn query_payment(&self, merchant_order_no: &str) -> Result<PaymentReport, IntegrationError>;
     /// Refunds part or all of a paid payment; the same refund number is one refund.
     fn refund(&self, request: &RefundRequest) -> Result<RefundOutcome, IntegrationError>;
+    /// The statement of `date`: the payments whose money reached the treasury that day.
+    fn statement(&self, date: NaiveDate) -> Result<Vec<StatementLine>, IntegrationError>;
     /// Checks the signature of a delivered notification and reads it.
     fn verify_notification(
         &self,
@@ -335,6 +351,19 @@ struct QueryAnswer {
     voucher_url: Option<String>,
 }
 
+#[derive(Deserialize)]
+struct StatementAnswer {
+    lines: Vec<StatementLineAnswer>,
+}
+
+#[derive(Deserialize)]
+struct StatementLineAnswer {
+    merchant_order_no: String,
+    transaction_id: String,
+    amount: String,
+    paid_at: DateTime<Utc>,
+}
+
 #[derive(Serialize)]
 struct RefundBody<'a> {
     refund_no: &'a str,
@@ -457,6 +486,27 @@ impl PaymentPlatform for HttpPaymentPlatform {
         }
     }
 
+    fn statement(&self, date: NaiveDate) -> Result<Vec<StatementLine>, IntegrationError> {
+        let answer: StatementAnswer = self
+            .client
+            .get(&format!("/v1/statements/{}", date.format("%Y-%m-%d")), &[])?;
+        answer
+            .lines
+            .into_iter()
+            .map(|line| {
+                Ok(StatementLine {
+                    amount: Money::parse(&line.amount).map_err(|_| {
+                        self.client
+                            .protocol("a statement amount is not yuan with fen".into())
+                    })?,
+                    merchant_order_no: line.merchant_order_no,
+                    transaction_id: line.transaction_id,
+                    paid_at: line.paid_at,
+                })
+            })
+            .collect()
+    }
+
     fn verify_notification(
         &self,
         signature: Option<&str>,
@@ -507,6 +557,7 @@ pub enum SimulatorError {
 
 struct SimPayment {
     platform_order_id: String,
+    channel: Channel,
     amount: Money,
     status: PaymentStatus,
     transaction_id: Option<String>,
@@ -522,6 +573,10 @@ struct SimState {
     refunds: HashMap<String, RefundOutcome>,
     /// Notifications held back for a later delivery.
     held: Vec<SignedNotification>,
+    /// Payments left out of the statements, as a faulty platform might.
+    omitted: Vec<String>,
+    /// Lines added to the statements, for payments this platform never saw.
+    extra_lines: Vec<(NaiveDate, StatementLine)>,
     next_id: u64,
 }
 
@@ -533,16 +588,34 @@ struct SimState {
 pub struct SimulatedPaymentPlatform {
     platform: Platform,
     secret: Vec<u8>,
+    next_working_day: fn(NaiveDate) -> NaiveDate,
     state: Mutex<SimState>,
 }
 
 impl SimulatedPaymentPlatform {
-    pub fn new(platform: Platform, secret: Vec<u8>) -> SimulatedPaymentPlatform {
+    /// A simulator whose personal online banking settles on the day `next_working_day`
+    /// gives.
+    pub fn new(
+        platform: Platform,
+        secret: Vec<u8>,
+        next_working_day: fn(NaiveDate) -> NaiveDate,
+    ) -> SimulatedPaymentPlatform {
         SimulatedPaymentPlatform {
             platform,
             secret,
+            next_working_day,
             state: Mutex::new(SimState::default()),
         }
+    }
+
+    /// Leaves a payment out of every statement.
+    pub fn omit_from_statements(&self, merchant_order_no: &str) {
+        self.state().omitted.push(merchant_order_no.to_owned());
+    }
+
+    /// Adds a line to the statement of `date`.
+    pub fn add_statement_line(&self, date: NaiveDate, line: StatementLine) {
+        self.state().extra_lines.push((date, line));
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, SimState> {
@@ -666,6 +739,7 @@ impl PaymentPlatform for SimulatedPaymentPlatform {
             .entry(request.merchant_order_no.clone())
             .or_insert_with(|| SimPayment {
                 platform_order_id: format!("SIMO{serial:012}"),
+                channel: request.channel,
                 amount: request.amount,
                 status: PaymentStatus::Pending,
                 transaction_id: None,
@@ -741,6 +815,38 @@ impl PaymentPlatform for SimulatedPaymentPlatform {
         Ok(outcome)
     }
 
+    fn statement(&self, date: NaiveDate) -> Result<Vec<StatementLine>, IntegrationError> {
+        let state = self.state();
+        let mut lines: Vec<StatementLine> = state
+            .payments
+            .iter()
+            .filter(|(no, _)| !state.omitted.contains(no))
+            .filter_map(|(no, payment)| {
+                let paid_at = payment.paid_at?;
+                let settles = settlement_date(
+                    payment.channel,
+                    shanghai_date(paid_at),
+                    self.next_working_day,
+                );
+                (settles == date).then(|| StatementLine {
+                    merchant_order_no: no.clone(),
+                    transaction_id: payment.transaction_id.clone().unwrap_or_default(),
+                    amount: payment.paid_amount.unwrap_or(payment.amount),
+                    paid_at,
+                })
+            })
+            .collect();
+        lines.extend(
+            state
+                .extra_lines
+                .iter()
+                .filter(|(day, _)| *day == date)
+                .map(|(_, line)| line.clone()),
+        );
+        lines.sort_by_key(|a| a.paid_at);
+        Ok(lines)
+    }
+
     fn verify_notification(
         &self,
         signature: Option<&str>,
@@ -753,6 +859,15 @@ impl PaymentPlatform for SimulatedPaymentPlatform {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn weekdays(day: NaiveDate) -> NaiveDate {
+        use chrono::{Datelike, Weekday};
+        let mut next = day.succ_opt().unwrap();
+        while matches!(next.weekday(), Weekday::Sat | Weekday::Sun) {
+            next = next.succ_opt().unwrap();
+        }
+        next
+    }
 
     fn request(no: &str, amount: &str) -> PaymentRequest {
         PaymentRequest {
@@ -769,7 +884,7 @@ mod tests {
 
     #[test]
     fn the_simulator_signs_what_it_reports_and_verification_catches_tampering() {
-        let sim = SimulatedPaymentPlatform::new(Platform::Provincial, b"secret".to_vec());
+        let sim = SimulatedPaymentPlatform::new(Platform::Provincial, b"secret".to_vec(), weekdays);
         sim.start_payment(&request("p1", "2300.00")).unwrap();
         let signed = sim
             .act("p1", SimulatedOutcome::Paid { amount: None }, Utc::now())
@@ -793,7 +908,8 @@ mod tests {
             sim.verify_notification(Some("zz"), signed.body.as_bytes()),
             Err(NotificationRejection::BadSignature)
         );
-        let other = SimulatedPaymentPlatform::new(Platform::Provincial, b"other".to_vec());
+        let other =
+            SimulatedPaymentPlatform::new(Platform::Provincial, b"other".to_vec(), weekdays);
         assert_eq!(
             other.verify_notification(Some(&signed.signature), signed.body.as_bytes()),
             Err(NotificationRejection::BadSignature)
@@ -802,7 +918,7 @@ mod tests {
 
     #[test]
     fn a_payment_is_final_once_paid_and_refunds_never_exceed_it() {
-        let sim = SimulatedPaymentPlatform::new(Platform::Qingdao, b"k".to_vec());
+        let sim = SimulatedPaymentPlatform::new(Platform::Qingdao, b"k".to_vec(), weekdays);
         let first = sim.start_payment(&request("p2", "50.00")).unwrap();
         // The same merchant order number is the same payment.
         assert_eq!(sim.start_payment(&request("p2", "50.00")).unwrap(), first);

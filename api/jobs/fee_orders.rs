@@ -1,11 +1,16 @@
-//! Payment notices that ran out unpaid become expired; the judge then issues a new one.
+//! Payment notices: a reminder a day before one runs out unpaid, then expiry; the judge
+//! then issues a new one.
 
 use chrono::Utc;
 use diesel::{Connection, PgConnection};
 use serde_json::json;
 
+use crate::domain::calendar::shanghai_date;
+use crate::domain::money::Money;
+use crate::domain::sms::SmsTemplate;
 use crate::store::audit::{self, Actor, Change};
-use crate::store::fee_orders;
+use crate::store::sms::{self, Recipient};
+use crate::store::{accounts, fee_orders, filings};
 
 /// Expires the notices due, a batch at a time; returns how many expired.
 pub fn expire_due(conn: &mut PgConnection) -> anyhow::Result<usize> {
@@ -26,4 +31,44 @@ pub fn expire_due(conn: &mut PgConnection) -> anyhow::Result<usize> {
         diesel::QueryResult::Ok(expired)
     })?;
     Ok(expired.len())
+}
+
+/// How long before its notice expires an unpaid order's filer is reminded.
+pub const REMINDER_BEFORE: chrono::Duration = chrono::Duration::hours(24);
+
+/// Reminds the filers of unpaid orders whose notice expires within [`REMINDER_BEFORE`],
+/// once per order; returns how many were reminded.
+pub fn remind_due(conn: &mut PgConnection) -> anyhow::Result<usize> {
+    let now = Utc::now();
+    let reminded = conn.transaction(|conn| {
+        let due = fee_orders::claim_reminders(conn, now, now + REMINDER_BEFORE, 100)?;
+        for order in &due {
+            let Some(filing) = filings::lock(conn, order.filing_id)? else {
+                continue;
+            };
+            let filer = accounts::find(conn, filing.filer_account_id)?;
+            // The notice runs to the end of its last day; the message names that day.
+            let last_day = shanghai_date(order.expires_at - chrono::Duration::seconds(1));
+            sms::enqueue(
+                conn,
+                Recipient {
+                    account_id: Some(filing.filer_account_id),
+                    phone: filer.as_ref().and_then(|a| a.phone.as_deref()),
+                },
+                &SmsTemplate::PaymentReminder {
+                    case_number: filing
+                        .case_number
+                        .clone()
+                        .or_else(|| filing.registration_number.clone())
+                        .unwrap_or_default(),
+                    amount: Money::from_fen(order.total_fen)
+                        .map(|m| m.to_string())
+                        .unwrap_or_default(),
+                    expires_on: last_day.format("%Y年%m月%d日").to_string(),
+                },
+            )?;
+        }
+        diesel::QueryResult::Ok(due.len())
+    })?;
+    Ok(reminded)
 }

@@ -43,6 +43,7 @@ pub fn run_round(conn: &mut PgConnection, state: &AppState) -> anyhow::Result<us
             .map_err(Into::into),
     );
     tally("material clean-up", materials::clean_up(conn, &state.blobs));
+    tally("payment-notice reminders", fee_orders::remind_due(conn));
     tally("payment-notice expiry", fee_orders::expire_due(conn));
     tally(
         "payment status queries",
@@ -51,6 +52,10 @@ pub fn run_round(conn: &mut PgConnection, state: &AppState) -> anyhow::Result<us
             &state.integrations.payments,
             state.config.payment_query_after_seconds,
         ),
+    );
+    tally(
+        "reconciliation",
+        payments::reconcile_yesterday(conn, &state.integrations.payments),
     );
     tally(
         "refund retries",
@@ -62,7 +67,7 @@ pub fn run_round(conn: &mut PgConnection, state: &AppState) -> anyhow::Result<us
             .map(|_| 0)
             .map_err(Into::into),
     );
-    if failures == 9 {
+    if failures == 11 {
         anyhow::bail!("every background job failed");
     }
     Ok(handled)

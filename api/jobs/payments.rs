@@ -4,8 +4,9 @@
 use chrono::{Duration, Utc};
 use diesel::PgConnection;
 
+use crate::domain::working_days;
 use crate::integrations::PaymentPlatforms;
-use crate::services::payments;
+use crate::services::{payments, reconciliation};
 
 /// How long a refund waits before it is sent again.
 const REFUND_RETRY_AFTER: Duration = Duration::minutes(5);
@@ -31,5 +32,14 @@ pub fn retry_refunds(
     platforms: &PaymentPlatforms,
 ) -> anyhow::Result<usize> {
     payments::retry_pending_refunds(conn, platforms, REFUND_RETRY_AFTER, Utc::now())
+        .map_err(|e| anyhow::anyhow!("{e:?}"))
+}
+
+/// Compares yesterday's statements once; returns how many were compared.
+pub fn reconcile_yesterday(
+    conn: &mut PgConnection,
+    platforms: &PaymentPlatforms,
+) -> anyhow::Result<usize> {
+    reconciliation::reconcile_due(conn, platforms, working_days::official(), Utc::now())
         .map_err(|e| anyhow::anyhow!("{e:?}"))
 }

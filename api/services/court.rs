@@ -43,6 +43,8 @@ pub const REJECTION_REASONS: &[(&str, &str)] = &[
 pub const DEFAULT_NOTICE_DAYS: i64 = 7;
 /// The longest notice a judge may give.
 pub const MAX_NOTICE_DAYS: i64 = 30;
+/// The longest reason for departing from the proposed fee.
+pub const MAX_OVERRIDE_REASON_CHARS: usize = 500;
 
 fn not_found() -> ApiError {
     ApiError::new(Code::FilingNotFound)
@@ -144,6 +146,22 @@ pub fn review(
         errors.push(FieldError::new("reason", Code::TextTooLong));
     }
     let mut rejection = None;
+    if approve == Some(true) {
+        // Reasons belong to rejections; sent with an approval they would be lost silently.
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| trim_blanks(v).is_empty());
+        if !blank(&review.reason_code) {
+            errors.push(FieldError::new("reason_code", Code::FieldNotApplicable));
+        }
+        if reason_text.is_some() {
+            errors.push(FieldError::new("reason", Code::FieldNotApplicable));
+        }
+        if !review.materials_to_supplement.is_empty() {
+            errors.push(FieldError::new(
+                "materials_to_supplement",
+                Code::FieldNotApplicable,
+            ));
+        }
+    }
     if approve == Some(false) {
         let code = review
             .reason_code
@@ -359,6 +377,10 @@ pub fn docket(
     now: DateTime<Utc>,
 ) -> Result<(FilingRow, Option<FeeOrderRow>), ApiError> {
     let row = filings::find_for_court(conn, id, court, true)?.ok_or_else(not_found)?;
+    if row.registration_number.is_some() {
+        return Err(ApiError::new(Code::FilingAlreadyDocketed)
+            .with_extension("filing_status", json!(row.status)));
+    }
     if status_of(&row) != FilingStatus::Approved {
         return Err(ApiError::new(Code::FilingNotApproved)
             .with_extension("filing_status", json!(row.status)));
@@ -367,27 +389,52 @@ pub fn docket(
     let today = shanghai_date(now);
     let mut errors = Vec::new();
 
-    // The platform's proposal, from the judge's inputs or what the filing states.
+    // The platform's proposal, from the judge's inputs or what the filing states. Why no
+    // proposal could be made is reported when the judge sets no items either.
     let quote_request = docketing.quote.clone().unwrap_or_default();
+    let in_quote = |problems: Vec<FieldError>| -> Vec<FieldError> {
+        problems
+            .into_iter()
+            .map(|mut p| {
+                p.field = format!("quote.{}", p.field);
+                p
+            })
+            .collect()
+    };
+    let mut quote_problems = Vec::new();
     let proposal: Option<FeeQuote> = match fee_inputs(kind, &quote_request, Some(&row.content)) {
         Ok(inputs) => match fees::quote(&inputs) {
             Ok(quote) => Some(quote),
             Err(problems) if docketing.quote.is_some() => {
-                errors.extend(problems.into_iter().map(|mut p| {
-                    p.field = format!("quote.{}", p.field);
-                    p
-                }));
+                errors.extend(in_quote(problems));
                 None
             }
-            Err(_) => None,
+            Err(problems) => {
+                quote_problems = in_quote(problems);
+                None
+            }
         },
         Err(problems) => {
-            errors.extend(problems.into_iter().map(|mut p| {
-                p.field = format!("quote.{}", p.field);
-                p
-            }));
+            errors.extend(in_quote(problems));
             None
         }
+    };
+    // Inputs the judge changed from what the filing states (a lower amount, another
+    // category) depart from the filing's own proposal just as a changed item does.
+    let stated_proposal = fee_inputs(kind, &QuoteRequest::default(), Some(&row.content))
+        .ok()
+        .and_then(|inputs| fees::quote(&inputs).ok());
+    let payable_of = |quote: &FeeQuote| -> Vec<(FeeItemKind, Money, Money)> {
+        quote
+            .items
+            .iter()
+            .filter(|i| i.payable == Payable::AtFiling)
+            .map(|i| (i.item, i.min, i.max))
+            .collect()
+    };
+    let inputs_changed = match (&proposal, &stated_proposal) {
+        (Some(judged), Some(stated)) => payable_of(judged) != payable_of(stated),
+        _ => false,
     };
     let proposed_items: Vec<&fees::FeeItem> = proposal
         .as_ref()
@@ -407,6 +454,12 @@ pub fn docket(
                 let kind = FeeItemKind::parse(trim_blanks(&item.item));
                 let amount = Money::parse(&item.amount);
                 match (kind, amount) {
+                    (Some(kind), _) if items.iter().any(|(k, _, _)| *k == kind) => {
+                        errors.push(FieldError::new(
+                            format!("fee_items.{index}.item"),
+                            Code::FeeItemRepeated,
+                        ));
+                    }
                     (Some(kind), Ok(amount)) => {
                         let rule = proposed_items
                             .iter()
@@ -429,6 +482,7 @@ pub fn docket(
             }
         }
         None => match &proposal {
+            None if !quote_problems.is_empty() => errors.append(&mut quote_problems),
             None => errors.push(FieldError::new("fee_items", Code::FieldRequired)),
             Some(_) => {
                 for item in &proposed_items {
@@ -447,19 +501,23 @@ pub fn docket(
         .as_deref()
         .map(trim_blanks)
         .filter(|r| !r.is_empty());
-    let departs = proposal.is_some()
-        && (items.iter().any(|(kind, amount, _)| {
-            !proposed_items
+    let departs = inputs_changed
+        || proposal.is_some()
+            && (items.iter().any(|(kind, amount, _)| {
+                !proposed_items
+                    .iter()
+                    .any(|p| p.item == *kind && p.min <= *amount && *amount <= p.max)
+            }) || proposed_items
                 .iter()
-                .any(|p| p.item == *kind && p.min <= *amount && *amount <= p.max)
-        }) || proposed_items
-            .iter()
-            .any(|p| !p.max.is_zero() && !items.iter().any(|(kind, _, _)| *kind == p.item)));
-    if departs && override_reason.is_none() && docketing.fee_items.is_some() {
+                .any(|p| !p.max.is_zero() && !items.iter().any(|(kind, _, _)| *kind == p.item)));
+    if departs && override_reason.is_none() {
         errors.push(FieldError::new(
             "override_reason",
             Code::FeeOverrideReasonRequired,
         ));
+    }
+    if override_reason.is_some_and(|r| r.chars().count() > MAX_OVERRIDE_REASON_CHARS) {
+        errors.push(FieldError::new("override_reason", Code::TextTooLong));
     }
     let total = items
         .iter()

@@ -6,6 +6,7 @@ pub mod filings;
 pub mod legal_workers;
 pub mod mini_program;
 pub mod payments;
+pub mod reconciliation;
 pub mod registrations;
 pub mod sessions;
 pub mod staff;

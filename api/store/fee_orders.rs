@@ -36,6 +36,7 @@ pub struct FeeOrderRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub paid_by_payment_id: Option<Uuid>,
+    pub reminder_sent_at: Option<DateTime<Utc>>,
 }
 
 /// A new fee order.
@@ -303,4 +304,46 @@ pub fn set_refunded(
         ))
         .returning(FeeOrderRow::as_returning())
         .get_result(conn)
+}
+
+/// Records that an order's money reached the treasury.
+pub fn mark_settled(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<FeeOrderRow> {
+    diesel::update(fee_orders::table.find(id))
+        .set((
+            fee_orders::status.eq(status),
+            fee_orders::settled_at.eq(now),
+            fee_orders::updated_at.eq(now),
+        ))
+        .returning(FeeOrderRow::as_returning())
+        .get_result(conn)
+}
+
+/// Up to `limit` unpaid orders whose notice expires before `before` and whose filer has not
+/// been reminded, locked (skipping those another instance holds) and marked as reminded.
+pub fn claim_reminders(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<FeeOrderRow>> {
+    let due: Vec<Uuid> = fee_orders::table
+        .filter(fee_orders::status.eq("awaiting_payment"))
+        .filter(fee_orders::reminder_sent_at.is_null())
+        .filter(fee_orders::expires_at.gt(now))
+        .filter(fee_orders::expires_at.le(before))
+        .order(fee_orders::expires_at)
+        .limit(limit)
+        .select(fee_orders::id)
+        .for_update()
+        .skip_locked()
+        .load(conn)?;
+    diesel::update(fee_orders::table.filter(fee_orders::id.eq_any(due)))
+        .set(fee_orders::reminder_sent_at.eq(now))
+        .returning(FeeOrderRow::as_returning())
+        .get_results(conn)
 }

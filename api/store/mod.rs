@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod materials;
 pub mod password_reset_requests;
 pub mod payments;
+pub mod reconciliation;
 pub mod reference;
 pub mod reference_data;
 pub mod registrations;

@@ -229,6 +229,8 @@ diesel::table! {
         updated_at -> Timestamptz,
         /// The payment that paid the order.
         paid_by_payment_id -> Nullable<Uuid>,
+        /// When the filer was reminded that the notice is about to expire.
+        reminder_sent_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -820,6 +822,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The result of comparing a platform's daily statement with the payments recorded here; running it again for the same day replaces it.
+    reconciliation_reports (platform, statement_date) {
+        /// provincial or qingdao.
+        platform -> Text,
+        /// The day of the statement (money that reached the treasury that day).
+        statement_date -> Date,
+        /// Lines in the statement.
+        statement_lines -> Int4,
+        /// Orders moved to settled by this run.
+        settled -> Int4,
+        /// Statement lines with no paid payment here: [{merchant_order_no, transaction_id, amount}].
+        missing_locally -> Jsonb,
+        /// Payments paid here and due in this statement but not in it: [{payment_id, order_number, amount}].
+        missing_in_statement -> Jsonb,
+        /// Payments whose statement amount differs: [{payment_id, order_number, recorded, statement}].
+        amount_mismatches -> Jsonb,
+        /// When the comparison ran.
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(accounts -> courts (court_code));
 diesel::joinable!(case_numbers -> filings (filing_id));
 diesel::joinable!(fee_orders -> accounts (issued_by));
@@ -874,6 +898,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_notifications,
     payments,
     private_prosecution_charges,
+    reconciliation_reports,
     refresh_tokens,
     refunds,
     registrations,

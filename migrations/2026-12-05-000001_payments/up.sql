@@ -46,9 +46,14 @@ COMMENT ON COLUMN payments.last_queried_at IS 'When the platform was last asked 
 COMMENT ON COLUMN payments.created_at IS 'When it was started.';
 COMMENT ON COLUMN payments.updated_at IS 'Last change.';
 
-ALTER TABLE fee_orders ADD COLUMN paid_by_payment_id uuid REFERENCES payments (id);
+ALTER TABLE fee_orders
+    ADD COLUMN paid_by_payment_id uuid REFERENCES payments (id),
+    ADD COLUMN reminder_sent_at timestamptz;
 CREATE INDEX fee_orders_paid_by_payment_id_idx ON fee_orders (paid_by_payment_id);
+CREATE INDEX fee_orders_reminder_idx ON fee_orders (expires_at)
+    WHERE status = 'awaiting_payment' AND reminder_sent_at IS NULL;
 COMMENT ON COLUMN fee_orders.paid_by_payment_id IS 'The payment that paid the order.';
+COMMENT ON COLUMN fee_orders.reminder_sent_at IS 'When the filer was reminded that the notice is about to expire.';
 
 CREATE TABLE payment_notifications (
     id bigserial PRIMARY KEY,
@@ -122,3 +127,24 @@ COMMENT ON COLUMN finance_bureau_banks.bank IS 'icbc, abc, boc, ccb, cmb, psbc o
 COMMENT ON COLUMN finance_bureau_banks.available IS 'Whether payments through this bank are possible for the city''s courts.';
 COMMENT ON COLUMN finance_bureau_banks.note IS 'Operator''s note.';
 COMMENT ON COLUMN finance_bureau_banks.updated_at IS 'Last change.';
+
+CREATE TABLE reconciliation_reports (
+    platform text NOT NULL CHECK (platform IN ('provincial', 'qingdao')),
+    statement_date date NOT NULL,
+    statement_lines integer NOT NULL CHECK (statement_lines >= 0),
+    settled integer NOT NULL CHECK (settled >= 0),
+    missing_locally jsonb NOT NULL CHECK (jsonb_typeof(missing_locally) = 'array'),
+    missing_in_statement jsonb NOT NULL CHECK (jsonb_typeof(missing_in_statement) = 'array'),
+    amount_mismatches jsonb NOT NULL CHECK (jsonb_typeof(amount_mismatches) = 'array'),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (platform, statement_date)
+);
+COMMENT ON TABLE reconciliation_reports IS 'The result of comparing a platform''s daily statement with the payments recorded here; running it again for the same day replaces it.';
+COMMENT ON COLUMN reconciliation_reports.platform IS 'provincial or qingdao.';
+COMMENT ON COLUMN reconciliation_reports.statement_date IS 'The day of the statement (money that reached the treasury that day).';
+COMMENT ON COLUMN reconciliation_reports.statement_lines IS 'Lines in the statement.';
+COMMENT ON COLUMN reconciliation_reports.settled IS 'Orders moved to settled by this run.';
+COMMENT ON COLUMN reconciliation_reports.missing_locally IS 'Statement lines with no paid payment here: [{merchant_order_no, transaction_id, amount}].';
+COMMENT ON COLUMN reconciliation_reports.missing_in_statement IS 'Payments paid here and due in this statement but not in it: [{payment_id, order_number, amount}].';
+COMMENT ON COLUMN reconciliation_reports.amount_mismatches IS 'Payments whose statement amount differs: [{payment_id, order_number, recorded, statement}].';
+COMMENT ON COLUMN reconciliation_reports.created_at IS 'When the comparison ran.';

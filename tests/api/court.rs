@@ -214,7 +214,7 @@ async fn a_judge_approves_and_dockets_a_filing_of_their_court_only() {
             json!({}),
         )
         .await;
-    assert_problem(status, &body, 409, "filing.not_approved");
+    assert_problem(status, &body, 409, "filing.already_docketed");
 }
 
 #[actix_web::test]
@@ -470,4 +470,78 @@ async fn an_expired_notice_is_replaced_by_a_new_one() {
     assert_eq!(body["replaced_by"], renewed["id"]);
     let (_, mine) = app.get(&format!("/api/v1/cases/{id}"), Some(&party)).await;
     assert_eq!(mine["fee_orders"].as_array().unwrap().len(), 2);
+}
+
+#[actix_web::test]
+async fn fees_that_depart_from_the_filing_need_a_reason_and_a_case_is_docketed_once() {
+    let app = TestApp::spawn().await;
+    let (_, id, _, _) = submitted_civil_filing(&app, 406).await;
+    let judge = judge_session(&app, "judge.departs", "鲁0102").await;
+    let review = format!("/api/v1/cases/{id}/review");
+    // Reasons belong to rejections.
+    let (status, body) = app
+        .post(
+            &review,
+            Some(&judge),
+            json!({"decision": "approve", "reason_code": "other", "reason": "好"}),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["reason_code", "reason"]);
+    let (status, _) = app
+        .post(&review, Some(&judge), json!({"decision": "approve"}))
+        .await;
+    assert_eq!(status, 200);
+
+    let path = format!("/api/v1/cases/{id}/docketing");
+    // The same item twice would double the fee.
+    let twice = json!([
+        {"item": "acceptance_fee", "amount": "2700.00"},
+        {"item": "acceptance_fee", "amount": "2700.00"}
+    ]);
+    let (status, body) = app
+        .post(
+            &path,
+            Some(&judge),
+            json!({"fee_items": twice, "override_reason": "重复"}),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(body["errors"][0]["field"], "fee_items.1.item");
+    assert_eq!(body["errors"][0]["code"], "fee.item_repeated");
+    // A lower amount than the filing states departs from its proposal too.
+    let (status, body) = app
+        .post(&path, Some(&judge), json!({"quote": {"amount": "1"}}))
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(body["errors"][0]["code"], "fee.override_reason_required");
+    let (status, body) = app
+        .post(
+            &path,
+            Some(&judge),
+            json!({"quote": {"amount": "1"}, "override_reason": "理".repeat(501)}),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(body["errors"][0]["code"], "text.too_long");
+
+    // An empty POST dockets with the proposal; a second docketing says it was done.
+    let response = app
+        .client
+        .post(app.url(&path))
+        .bearer_auth(&judge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let docketed: Value = response.json().await.unwrap();
+    assert_eq!(docketed["fee_order"]["total"], "2700.00");
+    let (status, body) = app.post(&path, Some(&judge), json!({})).await;
+    assert_problem(status, &body, 409, "filing.already_docketed");
 }

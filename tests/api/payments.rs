@@ -729,3 +729,193 @@ async fn a_payment_whose_notification_never_comes_is_found_by_the_status_query()
         ["applied", "applied"]
     );
 }
+
+#[actix_web::test]
+async fn reconciliation_settles_what_the_statement_confirms_and_lists_the_rest() {
+    use efiling::domain::calendar::shanghai_date;
+    use efiling::domain::payment::Platform;
+    use efiling::integrations::payment_platform::StatementLine;
+
+    let app = TestApp::spawn().await;
+    let admin = crate::accounts::admin_session(&app).await;
+    let today = shanghai_date(chrono::Utc::now());
+    let simulator = app
+        .state
+        .integrations
+        .payments
+        .simulator(Platform::Provincial)
+        .unwrap()
+        .clone();
+
+    // Three orders paid today by WeChat Pay; the statement leaves one out and reports
+    // another with a different amount; it also lists money we never saw.
+    let mut orders = Vec::new();
+    let mut payments = Vec::new();
+    for n in 711..714 {
+        let (party, _, case, order) = docketed(&app, n, "鲁0102", json!({})).await;
+        let order_id = order["id"].as_str().unwrap().to_owned();
+        let (_, payment) = pay(&app, &party, &order_id, json!({"channel": "wechat_pay"})).await;
+        let payment_id = payment["id"].as_str().unwrap().to_owned();
+        simulate(&app, "provincial", &payment_id, json!({"outcome": "paid"})).await;
+        orders.push((party, case, order_id));
+        payments.push(payment_id.replace('-', ""));
+    }
+    simulator.omit_from_statements(&payments[1]);
+    simulator.omit_from_statements(&payments[2]);
+    let line = |no: &str, amount: &str| StatementLine {
+        merchant_order_no: no.to_owned(),
+        transaction_id: format!("TX-{no}"),
+        amount: efiling::domain::money::Money::parse(amount).unwrap(),
+        paid_at: chrono::Utc::now(),
+    };
+    simulator.add_statement_line(today, line(&payments[2], "2699.00"));
+    simulator.add_statement_line(today, line("ffffffffffffffffffffffffffffffff", "88.00"));
+
+    let (status, body) = app
+        .post(
+            "/api/v1/reconciliation-reports",
+            Some(&admin),
+            json!({"date": today.to_string(), "platform": "provincial"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let report = &body["reports"][0];
+    assert_eq!(report["platform"], "provincial");
+    assert_eq!(report["statement_lines"], 3);
+    assert_eq!(report["settled"], 1);
+    assert_eq!(report["missing_in_statement"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        report["missing_in_statement"][0]["payment_id"]
+            .as_str()
+            .unwrap()
+            .replace('-', ""),
+        payments[1]
+    );
+    assert_eq!(report["amount_mismatches"][0]["recorded"], "2700.00");
+    assert_eq!(report["amount_mismatches"][0]["statement"], "2699.00");
+    assert_eq!(report["missing_locally"][0]["amount"], "88.00");
+
+    let (party, case, order_id) = &orders[0];
+    let (_, detail) = app
+        .get(&format!("/api/v1/fee-orders/{order_id}"), Some(party))
+        .await;
+    assert_eq!(detail["status"], "settled");
+    assert!(detail["settled_at"].is_string());
+    let (_, filing) = app.get(&format!("/api/v1/cases/{case}"), Some(party)).await;
+    assert_eq!(filing["status"], "settled");
+    let (party, _, order_id) = &orders[1];
+    let (_, detail) = app
+        .get(&format!("/api/v1/fee-orders/{order_id}"), Some(party))
+        .await;
+    assert_eq!(detail["status"], "paid_awaiting_settlement");
+
+    let (status, stored) = app
+        .get(
+            &format!("/api/v1/reconciliation-reports/{today}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(status, 200, "{stored}");
+    assert_eq!(stored["reports"][0]["settled"], 1);
+    let (status, problem) = app
+        .get("/api/v1/reconciliation-reports/2020-01-01", Some(&admin))
+        .await;
+    assert_problem(status, &problem, 404, "reconciliation_report.not_found");
+    let (status, problem) = app
+        .get("/api/v1/reconciliation-reports/yesterday", Some(&admin))
+        .await;
+    assert_problem(status, &problem, 422, "validation.failed");
+    let (status, problem) = app
+        .post(
+            "/api/v1/reconciliation-reports",
+            Some(&admin),
+            json!({"date": (today + chrono::Duration::days(1)).to_string()}),
+        )
+        .await;
+    assert_problem(status, &problem, 422, "validation.failed");
+    let (status, problem) = app
+        .get(
+            &format!("/api/v1/reconciliation-reports/{today}"),
+            Some(party),
+        )
+        .await;
+    assert_problem(status, &problem, 403, "auth.forbidden");
+}
+
+#[actix_web::test]
+async fn personal_banking_settles_on_the_next_working_day() {
+    use efiling::domain::calendar::shanghai_date;
+    use efiling::domain::payment::Platform;
+    use efiling::domain::working_days;
+
+    let app = TestApp::spawn().await;
+    let (party, _, _, order) = docketed(&app, 715, "鲁0102", with_fee("250000.00")).await;
+    let order_id = order["id"].as_str().unwrap();
+    let (_, payment) = pay(
+        &app,
+        &party,
+        order_id,
+        json!({"channel": "personal_banking", "bank": "ccb"}),
+    )
+    .await;
+    simulate(
+        &app,
+        "provincial",
+        payment["id"].as_str().unwrap(),
+        json!({"outcome": "paid"}),
+    )
+    .await;
+    let today = shanghai_date(chrono::Utc::now());
+    let calendar = working_days::official();
+    let next = calendar.next_working_day(today).unwrap();
+    let platforms = app.state.integrations.payments.clone();
+    let mut conn = app.pool.get().unwrap();
+    let reconcile = |conn: &mut diesel::PgConnection, day| {
+        efiling::services::reconciliation::reconcile(
+            conn,
+            &platforms,
+            Platform::Provincial,
+            day,
+            calendar,
+            chrono::Utc::now(),
+        )
+        .unwrap()
+    };
+    let same_day = reconcile(&mut conn, today);
+    assert_eq!((same_day.statement_lines, same_day.settled), (0, 0));
+    assert_eq!(same_day.missing_in_statement, json!([]));
+    let next_day = reconcile(&mut conn, next);
+    assert_eq!((next_day.statement_lines, next_day.settled), (1, 1));
+    drop(conn);
+    let (_, detail) = app
+        .get(&format!("/api/v1/fee-orders/{order_id}"), Some(&party))
+        .await;
+    assert_eq!(detail["status"], "settled");
+}
+
+#[actix_web::test]
+async fn the_filer_is_reminded_once_before_the_notice_runs_out() {
+    let app = TestApp::spawn().await;
+    let (_, _, _, order) = docketed(&app, 716, "鲁0102", json!({"notice_days": 1})).await;
+    let reminders = |app: &TestApp| {
+        sms_templates_to(app, &phone(716))
+            .into_iter()
+            .filter(|t| t == "payment_reminder")
+            .count()
+    };
+    execute(
+        &app,
+        "UPDATE fee_orders SET expires_at = now() + interval '3 days' WHERE id = $1::uuid",
+        order["id"].as_str().unwrap(),
+    );
+    app.run_jobs().await;
+    assert_eq!(reminders(&app), 0);
+    execute(
+        &app,
+        "UPDATE fee_orders SET expires_at = now() + interval '5 hours' WHERE id = $1::uuid",
+        order["id"].as_str().unwrap(),
+    );
+    app.run_jobs().await;
+    app.run_jobs().await;
+    assert_eq!(reminders(&app), 1);
+}

@@ -13,6 +13,7 @@ use crate::domain::text::trim_blanks;
 use crate::errors::{ApiError, Code, FieldError};
 use crate::http::AppState;
 use crate::http::auth::Judge;
+use crate::http::body::OptionalJson;
 use crate::http::pagination::{Page, PageParams};
 use crate::http::problem::Problem;
 use crate::http::v1::cases::{CaseSummary, CaseView, FeeOrderView, summary_fields};
@@ -21,14 +22,17 @@ use crate::services::filings::detail_of;
 use crate::store::audit::Actor;
 use crate::store::{fee_orders, filings};
 
+/// The largest `min_days_waiting` (ten years).
+const MAX_DAYS_WAITING: u16 = 3650;
+
 /// Filters of the review queue.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// Only filings of this kind.
     pub kind: Option<String>,
-    /// Only filings waiting at least this many days.
-    #[param(value_type = Option<u32>)]
+    /// Only filings waiting at least this many days (0 to 3650).
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 3650)]
     pub min_days_waiting: Option<String>,
 }
 
@@ -79,9 +83,14 @@ pub async fn list_review_queue(
     {
         None => None,
         Some(raw) => match raw.parse::<u16>() {
-            Ok(days) => Some(Utc::now() - Duration::days(i64::from(days))),
-            Err(_) => {
-                errors.push(FieldError::new("min_days_waiting", Code::ChoiceInvalid));
+            Ok(days) if days <= MAX_DAYS_WAITING => {
+                Some(Utc::now() - Duration::days(i64::from(days)))
+            }
+            _ => {
+                errors.push(FieldError::new(
+                    "min_days_waiting",
+                    Code::DaysWaitingInvalid,
+                ));
                 None
             }
         },
@@ -207,7 +216,7 @@ pub struct FeeItemChoice {
 }
 
 /// Docketing: the fee and who pays it.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"quote": {"amount": "1000000.00"}, "notice_days": 7}))]
 pub struct DocketingRequest {
@@ -216,7 +225,8 @@ pub struct DocketingRequest {
     pub fee_items: Option<Vec<FeeItemChoice>>,
     /// Inputs of the proposal; by default what the filing states.
     pub quote: Option<QuoteInputs>,
-    /// Required when the items depart from the proposal.
+    /// Required (at most 500 characters) when the items, or the quote inputs, depart from
+    /// the proposal made from what the filing states.
     pub override_reason: Option<String>,
     /// By default the filer's choice; must be a party on the filer's side.
     pub payer_party_id: Option<Uuid>,
@@ -263,7 +273,7 @@ pub async fn docket_case(
     state: web::Data<AppState>,
     judge: Judge,
     id: web::Path<Uuid>,
-    body: web::Json<DocketingRequest>,
+    body: OptionalJson<DocketingRequest>,
 ) -> Result<web::Json<DocketingResult>, ApiError> {
     let id = id.into_inner();
     let body = body.into_inner();
@@ -476,7 +486,7 @@ pub async fn reissue_fee_order(
     state: web::Data<AppState>,
     judge: Judge,
     id: web::Path<Uuid>,
-    body: web::Json<ReissueRequest>,
+    body: OptionalJson<ReissueRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let notice_days = body.into_inner().notice_days;

@@ -15,6 +15,7 @@ pub mod filing_lists;
 pub mod materials;
 pub mod mini_program;
 pub mod password_resets;
+pub mod reconciliation;
 pub mod registrations;
 pub mod sessions;
 
@@ -70,6 +71,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(fee_orders::start_payment)
         .service(fee_orders::refund_fee_order)
         .service(fee_orders::receive_payment_notification)
+        .service(reconciliation::get_reconciliation_reports)
+        .service(reconciliation::run_reconciliation)
         .service(materials::upload_material)
         .service(materials::get_material)
         .service(materials::download_material)

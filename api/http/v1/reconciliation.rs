@@ -1,0 +1,178 @@
+//! Reconciliation reports for staff: what each platform's daily statement settled, and
+//! every difference from the payments recorded here.
+
+use actix_web::{get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::domain::calendar::shanghai_date;
+use crate::domain::payment::Platform;
+use crate::domain::working_days;
+use crate::errors::{ApiError, Code};
+use crate::http::AppState;
+use crate::http::auth::Admin;
+use crate::http::problem::Problem;
+use crate::services::reconciliation as service;
+use crate::store::reconciliation::{self, ReportRow};
+
+/// One platform's report of one day.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReconciliationReportView {
+    /// `provincial` or `qingdao`.
+    pub platform: String,
+    #[schema(value_type = String, example = "2026-12-03")]
+    pub statement_date: NaiveDate,
+    /// Lines in the platform's statement.
+    pub statement_lines: i32,
+    /// Orders this run moved to `settled`.
+    pub settled: i32,
+    /// Statement lines with no paid payment here: `[{merchant_order_no, transaction_id,
+    /// amount}]`.
+    #[schema(value_type = Vec<Object>)]
+    pub missing_locally: Value,
+    /// Payments paid here and due in this statement but not in it: `[{payment_id,
+    /// order_number, amount}]`.
+    #[schema(value_type = Vec<Object>)]
+    pub missing_in_statement: Value,
+    /// Payments whose amount differs: `[{payment_id, order_number, recorded, statement}]`.
+    #[schema(value_type = Vec<Object>)]
+    pub amount_mismatches: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ReportRow> for ReconciliationReportView {
+    fn from(row: ReportRow) -> ReconciliationReportView {
+        ReconciliationReportView {
+            platform: row.platform,
+            statement_date: row.statement_date,
+            statement_lines: row.statement_lines,
+            settled: row.settled,
+            missing_locally: row.missing_locally,
+            missing_in_statement: row.missing_in_statement,
+            amount_mismatches: row.amount_mismatches,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// The reports of one day.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReconciliationDayView {
+    #[schema(value_type = String, example = "2026-12-03")]
+    pub date: NaiveDate,
+    pub reports: Vec<ReconciliationReportView>,
+}
+
+fn parse_date(raw: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::field("date", Code::DateInvalid))
+}
+
+/// Read the reconciliation reports of a day
+///
+/// For administrators: per payment platform, how many statement lines there were, how many
+/// orders were settled, and the differences — lines with no payment here, payments missing
+/// from the statement, amounts that differ. The background jobs compare yesterday's
+/// statements (Asia/Shanghai) every day.
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    params(("date" = String, Path, description = "The statement day, `YYYY-MM-DD`.")),
+    responses(
+        (status = 200, description = "The day's reports.", body = ReconciliationDayView),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`auth.forbidden`: not an administrator.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`reconciliation_report.not_found`: that day has not been compared.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation.failed`: not a date.", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/reconciliation-reports/{date}")]
+pub async fn get_reconciliation_reports(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    date: web::Path<String>,
+) -> Result<web::Json<ReconciliationDayView>, ApiError> {
+    let date = parse_date(&date)?;
+    let rows = state
+        .with_conn(move |conn| Ok(reconciliation::for_date(conn, date)?))
+        .await?;
+    if rows.is_empty() {
+        return Err(ApiError::new(Code::ReconciliationReportNotFound));
+    }
+    Ok(web::Json(ReconciliationDayView {
+        date,
+        reports: rows.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// A reconciliation to run now.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReconcileRequest {
+    /// The statement day, `YYYY-MM-DD`, not after today.
+    #[schema(example = "2026-12-03")]
+    pub date: String,
+    /// `provincial` or `qingdao`; both when absent.
+    pub platform: Option<String>,
+}
+
+/// Reconcile a day now
+///
+/// For administrators: fetches the statements of the day again and compares them, replacing
+/// the day's earlier reports (to pick up a corrected statement, or a day the job could not
+/// reach a platform).
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    request_body = ReconcileRequest,
+    responses(
+        (status = 200, description = "The day's reports.", body = ReconciliationDayView),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`auth.forbidden`: not an administrator.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation.failed`: not a date, a future date or an unknown platform.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`payment.platform_unavailable`: a statement could not be fetched.", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/reconciliation-reports")]
+pub async fn run_reconciliation(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    body: web::Json<ReconcileRequest>,
+) -> Result<web::Json<ReconciliationDayView>, ApiError> {
+    let body = body.into_inner();
+    let date = parse_date(&body.date)?;
+    if date > shanghai_date(Utc::now()) {
+        return Err(ApiError::field("date", Code::DateInFuture));
+    }
+    let platforms: Vec<Platform> = match body.platform.as_deref().map(str::trim) {
+        None | Some("") => vec![Platform::Provincial, Platform::Qingdao],
+        Some(name) => vec![
+            Platform::parse(name)
+                .ok_or_else(|| ApiError::field("platform", Code::ChoiceInvalid))?,
+        ],
+    };
+    let integrations = state.integrations.payments.clone();
+    let reports = state
+        .with_conn(move |conn| {
+            let calendar = working_days::official();
+            let mut reports = Vec::new();
+            for platform in platforms {
+                reports.push(service::reconcile(
+                    conn,
+                    &integrations,
+                    platform,
+                    date,
+                    calendar,
+                    Utc::now(),
+                )?);
+            }
+            Ok(reports)
+        })
+        .await?;
+    Ok(web::Json(ReconciliationDayView {
+        date,
+        reports: reports.into_iter().map(Into::into).collect(),
+    }))
+}
