@@ -506,8 +506,8 @@ error_codes! {
     NameTooLong = "name.too_long", 422,
         "姓名最多 50 个字。", "The name can be at most 50 characters.";
     NameInvalidCharacters = "name.invalid_characters", 422,
-        "姓名只能由汉字（少数民族姓名可用间隔号“·”）或外文字母组成，不能含有数字、表情符号或其他符号。",
-        "A name can contain only Chinese characters (with the separator dot \"·\" in minority names) or Latin letters, not digits, emoji or other symbols.";
+        "姓名只能由汉字（少数民族姓名可用间隔号“·”）或外文字母（按护照书写，以空格分隔，不用“·”）组成，不能含有数字、表情符号或其他符号。",
+        "A name can contain only Chinese characters (with the separator dot \"·\" in minority names) or Latin letters as in the passport (separated by spaces, not \"·\"), not digits, emoji or other symbols.";
     NameMixedScripts = "name.mixed_scripts", 422,
         "姓名不能混用汉字和外文字母。", "A name cannot mix Chinese characters and Latin letters.";
     NameSeparatorPosition = "name.separator_position", 422,

@@ -317,3 +317,28 @@ pub fn find_refund(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Refu
         .first(conn)
         .optional()
 }
+
+/// Payments whose money awaits a refund review (paid twice, or after the notice ran out),
+/// newest first.
+pub fn awaiting_review(conn: &mut PgConnection, limit: i64) -> QueryResult<Vec<PaymentRow>> {
+    payments::table
+        .filter(payments::review_reason.is_not_null())
+        .order((payments::updated_at.desc(), payments::id))
+        .limit(limit)
+        .select(PaymentRow::as_select())
+        .load(conn)
+}
+
+/// Notifications staff must look at (a wrong amount, a payment we do not know), newest
+/// first.
+pub fn notifications_for_staff(
+    conn: &mut PgConnection,
+    limit: i64,
+) -> QueryResult<Vec<NotificationRow>> {
+    payment_notifications::table
+        .filter(payment_notifications::outcome.eq_any(["amount_mismatch", "unknown_payment"]))
+        .order(payment_notifications::id.desc())
+        .limit(limit)
+        .select(NotificationRow::as_select())
+        .load(conn)
+}

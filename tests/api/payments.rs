@@ -292,6 +292,10 @@ async fn forged_and_wrong_amount_notifications_change_nothing() {
         ["amount_mismatch"],
         "unsigned notifications are kept without a payment"
     );
+    let admin = crate::accounts::admin_session(&app).await;
+    let (_, reviews) = app.get("/api/v1/admin/payment-reviews", Some(&admin)).await;
+    assert_eq!(reviews["notifications"][0]["outcome"], "amount_mismatch");
+    assert_eq!(reviews["notifications"][0]["payment_id"], first["id"]);
 
     // The genuine one, delivered late, is applied.
     assert_eq!(
@@ -341,6 +345,15 @@ async fn an_expired_notice_refuses_payment_and_late_money_is_kept_for_review() {
         .await;
     assert_eq!(filing["status"], "awaiting_payment");
     assert_eq!(notification_outcomes(&app, order_id), ["after_expiry"]);
+
+    // Staff see the money that waits for a decision.
+    let admin = crate::accounts::admin_session(&app).await;
+    let (status, reviews) = app.get("/api/v1/admin/payment-reviews", Some(&admin)).await;
+    assert_eq!(status, 200, "{reviews}");
+    assert_eq!(reviews["payments"][0]["id"], started["id"]);
+    assert_eq!(reviews["payments"][0]["review_reason"], "after_expiry");
+    let (status, problem) = app.get("/api/v1/admin/payment-reviews", Some(&party)).await;
+    assert_problem(status, &problem, 403, "auth.forbidden");
 }
 
 #[actix_web::test]

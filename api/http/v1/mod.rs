@@ -73,6 +73,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(fee_orders::receive_payment_notification)
         .service(reconciliation::get_reconciliation_reports)
         .service(reconciliation::run_reconciliation)
+        .service(reconciliation::list_payment_reviews)
         .service(materials::upload_material)
         .service(materials::get_material)
         .service(materials::download_material)

@@ -1,5 +1,6 @@
-//! Reconciliation reports for staff: what each platform's daily statement settled, and
-//! every difference from the payments recorded here.
+//! For staff: reconciliation reports — what each platform's daily statement settled, and
+//! every difference from the payments recorded here — and the payments and notifications
+//! that need a person.
 
 use actix_web::{get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -14,7 +15,9 @@ use crate::errors::{ApiError, Code};
 use crate::http::AppState;
 use crate::http::auth::Admin;
 use crate::http::problem::Problem;
+use crate::http::v1::fee_orders::PaymentView;
 use crate::services::reconciliation as service;
+use crate::store::payments;
 use crate::store::reconciliation::{self, ReportRow};
 
 /// One platform's report of one day.
@@ -174,5 +177,74 @@ pub async fn run_reconciliation(
     Ok(web::Json(ReconciliationDayView {
         date,
         reports: reports.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// A notification staff must look at.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationForStaff {
+    pub id: i64,
+    /// `provincial` or `qingdao`.
+    pub platform: String,
+    pub notification_id: Option<String>,
+    pub payment_id: Option<uuid::Uuid>,
+    /// `amount_mismatch` or `unknown_payment`.
+    pub outcome: String,
+    /// The body as received.
+    pub body: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Money and messages that need a person.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentReviewsView {
+    /// Payments whose money awaits a refund review: `review_reason` is `duplicate_payment`
+    /// (the order was already paid) or `after_expiry`.
+    pub payments: Vec<PaymentView>,
+    /// Notifications that reported a wrong amount or a payment unknown here.
+    pub notifications: Vec<NotificationForStaff>,
+}
+
+/// List payments and notifications that need a person
+///
+/// For administrators, newest first (at most 200 of each): money received twice or after a
+/// notice ran out, to be refunded or kept, and notifications with a wrong amount or for an
+/// unknown payment.
+#[utoipa::path(
+    tag = "administration",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "What needs a person.", body = PaymentReviewsView),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`auth.forbidden`: not an administrator.", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/admin/payment-reviews")]
+pub async fn list_payment_reviews(
+    state: web::Data<AppState>,
+    _admin: Admin,
+) -> Result<web::Json<PaymentReviewsView>, ApiError> {
+    let (payments, notifications) = state
+        .with_conn(|conn| {
+            Ok((
+                payments::awaiting_review(conn, 200)?,
+                payments::notifications_for_staff(conn, 200)?,
+            ))
+        })
+        .await?;
+    Ok(web::Json(PaymentReviewsView {
+        payments: payments.iter().map(PaymentView::from).collect(),
+        notifications: notifications
+            .into_iter()
+            .map(|n| NotificationForStaff {
+                id: n.id,
+                platform: n.platform,
+                notification_id: n.notification_id,
+                payment_id: n.payment_id,
+                outcome: n.outcome,
+                body: n.body,
+                received_at: n.received_at,
+            })
+            .collect(),
     }))
 }
