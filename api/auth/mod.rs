@@ -2,3 +2,6 @@
 
 pub mod passwords;
 pub mod tokens;
+
+/// The scope the mini-program backend holds.
+pub const MINI_PROGRAM_SCOPE: &str = "mini_program";

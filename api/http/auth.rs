@@ -218,8 +218,7 @@ impl FromRequest for ServiceClient {
     }
 }
 
-/// The scope the mini-program backend holds.
-pub const MINI_PROGRAM_SCOPE: &str = "mini_program";
+pub use crate::auth::MINI_PROGRAM_SCOPE;
 
 /// The mini-program backend.
 #[derive(Debug, Clone)]

@@ -11,6 +11,7 @@ use diesel::{Connection, PgConnection};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::MINI_PROGRAM_SCOPE;
 use crate::auth::passwords::{check_new_password, default_password, hash_password};
 use crate::auth::tokens::{random_token, token_hash};
 use crate::domain::calendar::shanghai_date;
@@ -21,7 +22,6 @@ use crate::domain::resident_id::ResidentIdNumber;
 use crate::domain::sms::SmsTemplate;
 use crate::domain::text::{is_blank, trim_blanks};
 use crate::errors::{ApiError, Code, FieldError};
-use crate::http::auth::MINI_PROGRAM_SCOPE;
 use crate::store::accounts::{self, AccountRow, AccountStatus, LoginName, NewAccount, Role};
 use crate::store::audit::{self, Actor, ActorKind, Change};
 use crate::store::sms::{self, Recipient};
