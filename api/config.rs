@@ -71,6 +71,9 @@ pub struct Config {
     /// `EFILING_PAYMENT_QUERY_AFTER_SECONDS`: a payment without a notification this long
     /// after it started (and after each query since) is asked about at its platform.
     pub payment_query_after_seconds: i64,
+    /// `EFILING_VOUCHER_FONT`: the CJK font (.ttf, .otf or .ttc) payment vouchers are
+    /// written in; unset: the first known system font (Debian's fonts-wqy-microhei, …).
+    pub voucher_font: Option<PathBuf>,
 }
 
 /// How log lines are written.
@@ -134,6 +137,9 @@ impl Config {
             job_interval: Duration::from_millis(parse_var("EFILING_JOB_INTERVAL_MS", "1000")?),
             legal_worker_sync_hours: positive("EFILING_LEGAL_WORKER_SYNC_HOURS", "24")?,
             payment_query_after_seconds: positive("EFILING_PAYMENT_QUERY_AFTER_SECONDS", "300")?,
+            voucher_font: var("EFILING_VOUCHER_FONT")
+                .filter(|v| !v.trim().is_empty())
+                .map(PathBuf::from),
         })
     }
 
@@ -166,6 +172,7 @@ impl Config {
             job_interval: Duration::from_millis(100),
             legal_worker_sync_hours: 24,
             payment_query_after_seconds: 300,
+            voucher_font: None,
         }
     }
 }

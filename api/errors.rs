@@ -192,6 +192,12 @@ impl ApiError {
         error
     }
 
+    /// This error with a cause that is logged but never shown.
+    pub fn with_cause(mut self, cause: impl Into<anyhow::Error>) -> ApiError {
+        self.0.cause = Some(cause.into());
+        self
+    }
+
     /// A 503 (the database is unreachable, say); the cause is logged.
     pub fn unavailable(cause: impl Into<anyhow::Error>) -> ApiError {
         let mut error = ApiError::new(Code::Unavailable);
@@ -875,6 +881,9 @@ error_codes! {
         "退费总额不能超过已交金额。", "Refunds cannot add up to more than was paid.";
     RefundReasonRequired = "refund.reason_required", 422,
         "请填写退费原因。", "Give the reason for the refund.";
+    VoucherUnavailable = "voucher.unavailable", 503,
+        "交费凭证暂时无法生成，请稍后再试或使用支付平台的凭证。",
+        "The payment voucher cannot be produced right now; try again later or use the payment platform's voucher.";
     ReconciliationReportNotFound = "reconciliation_report.not_found", 404,
         "该日尚未对账。", "That day has not been reconciled.";
 }

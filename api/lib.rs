@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod documents;
 pub mod domain;
 pub mod errors;
 pub mod http;

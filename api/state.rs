@@ -8,8 +8,9 @@ use diesel::{Connection, PgConnection};
 
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
+use crate::documents::voucher::VoucherFont;
 use crate::domain::catalogue::Catalogue;
-use crate::errors::ApiError;
+use crate::errors::{ApiError, Code};
 use crate::integrations::Integrations;
 use crate::integrations::blob_store::BlobStore;
 use crate::store::{DbPool, reference};
@@ -26,6 +27,8 @@ pub struct AppState {
     pub blobs: Arc<BlobStore>,
     /// The reference data filings are checked against, read on first use.
     catalogue: Arc<OnceLock<Arc<Catalogue>>>,
+    /// The font of payment vouchers, read on first use.
+    voucher_font: Arc<OnceLock<Result<VoucherFont, String>>>,
 }
 
 impl AppState {
@@ -50,6 +53,7 @@ impl AppState {
             integrations: Integrations::simulated(),
             blobs: Arc::new(blobs),
             catalogue: Arc::default(),
+            voucher_font: Arc::default(),
         })
     }
 
@@ -69,6 +73,18 @@ impl AppState {
         }
         let loaded = Arc::new(reference::load_catalogue(conn)?);
         Ok(self.catalogue.get_or_init(|| loaded).clone())
+    }
+
+    /// The font of payment vouchers; a missing font is a 503 whose cause is logged.
+    pub fn voucher_font(&self) -> Result<VoucherFont, ApiError> {
+        self.voucher_font
+            .get_or_init(|| {
+                VoucherFont::locate(self.config.voucher_font.as_deref()).map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(|reason| {
+                ApiError::new(Code::VoucherUnavailable).with_cause(anyhow::anyhow!(reason))
+            })
     }
 
     /// Runs `work` with a pooled connection on the blocking pool (diesel is synchronous and

@@ -154,6 +154,15 @@ impl FeeItemKind {
     pub fn parse(value: &str) -> Option<FeeItemKind> {
         FeeItemKind::ALL.into_iter().find(|k| k.as_str() == value)
     }
+
+    /// The item's name on notices and vouchers.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            FeeItemKind::AcceptanceFee => "案件受理费",
+            FeeItemKind::AppealFee => "上诉案件受理费",
+            FeeItemKind::ApplicationFee => "申请费",
+        }
+    }
 }
 
 /// When a fee item falls due.

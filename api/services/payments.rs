@@ -24,6 +24,9 @@ use diesel::{Connection, PgConnection};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::documents::voucher::{Voucher, VoucherItem};
+use crate::domain::capital_numerals::amount_in_capitals;
+use crate::domain::fees::FeeItemKind;
 use crate::domain::filing_status::{Event, FilingStatus};
 use crate::domain::kinds::PartyRole;
 use crate::domain::money::Money;
@@ -804,4 +807,51 @@ pub fn retry_pending_refunds(
         send_refund(conn, platforms, &refund, &payment, now)?;
     }
     Ok(due.len())
+}
+
+/// The facts of the voucher of a paid order of the caller's filings.
+pub fn voucher_of(
+    conn: &mut PgConnection,
+    order_id: Uuid,
+    account: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Voucher, ApiError> {
+    let found =
+        fee_orders::find_for_account(conn, order_id, account)?.ok_or_else(order_not_found)?;
+    let order = &found.order;
+    let paying = match order.paid_by_payment_id {
+        Some(id) if status_of(order).is_paid() => payments::find(conn, id, false)?,
+        _ => None,
+    };
+    let Some(payment) = paying else {
+        return Err(ApiError::new(Code::FeeOrderNotPaid)
+            .with_extension("order_status", json!(order.status)));
+    };
+    let items: Vec<serde_json::Value> =
+        serde_json::from_value(order.items.clone()).unwrap_or_default();
+    let total = money(order.total_fen);
+    Ok(Voucher {
+        court_name: found.court_name.clone(),
+        case_number: found.case_number.clone(),
+        order_number: order.order_number.clone(),
+        payer_name: order.payer_name.clone(),
+        items: items
+            .iter()
+            .map(|item| VoucherItem {
+                name: item["item"]
+                    .as_str()
+                    .and_then(FeeItemKind::parse)
+                    .map_or("诉讼费", FeeItemKind::name_zh)
+                    .to_owned(),
+                amount: item["amount"].as_str().unwrap_or_default().to_owned(),
+            })
+            .collect(),
+        total: total.to_string(),
+        total_in_capitals: amount_in_capitals(total),
+        channel: Channel::parse(&payment.channel)
+            .map_or_else(|| payment.channel.clone(), |c| c.name_zh().to_owned()),
+        paid_at: payment.paid_at.unwrap_or(payment.updated_at),
+        transaction_id: payment.transaction_id.clone().unwrap_or_default(),
+        issued_at: now,
+    })
 }

@@ -932,3 +932,67 @@ async fn the_filer_is_reminded_once_before_the_notice_runs_out() {
     app.run_jobs().await;
     assert_eq!(reminders(&app), 1);
 }
+
+#[actix_web::test]
+async fn a_paid_order_has_a_pdf_voucher_with_the_total_in_capitals() {
+    let app = TestApp::spawn().await;
+    let (party, _, _, order) = docketed(&app, 717, "鲁0102", json!({})).await;
+    let order_id = order["id"].as_str().unwrap();
+    let path = format!("/api/v1/fee-orders/{order_id}/voucher");
+    let (status, problem) = app.get(&path, Some(&party)).await;
+    assert_problem(status, &problem, 409, "fee_order.not_paid");
+
+    let (_, payment) = pay(&app, &party, order_id, json!({"channel": "wechat_pay"})).await;
+    simulate(
+        &app,
+        "provincial",
+        payment["id"].as_str().unwrap(),
+        json!({"outcome": "paid"}),
+    )
+    .await;
+    let response = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(&party)
+        .send()
+        .await
+        .unwrap();
+    if response.status() == 503 && std::env::var("EFILING_TEST_FONT_REQUIRED").as_deref() != Ok("1")
+    {
+        eprintln!("skipped: no CJK font on this machine");
+        return;
+    }
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/pdf"
+    );
+    let disposition = response.headers()["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
+    let pdf = response.bytes().await.unwrap();
+    let document = lopdf::Document::load_mem(&pdf).expect("a valid PDF");
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    assert_eq!(pages.len(), 1);
+    let text = document.extract_text(&pages).unwrap();
+    let (_, detail) = app
+        .get(&format!("/api/v1/fee-orders/{order_id}"), Some(&party))
+        .await;
+    for expected in [
+        "贰仟柒佰元整",
+        "¥2700.00",
+        "案件受理费",
+        "微信支付",
+        "张三",
+        detail["order_number"].as_str().unwrap(),
+        detail["payments"][0]["transaction_id"].as_str().unwrap(),
+        detail["case_number"].as_str().unwrap(),
+    ] {
+        assert!(text.contains(expected), "{expected} in {text:?}");
+    }
+
+    // Nobody else gets it.
+    let (other, _) = crate::accounts::party_session(&app, 718).await;
+    let (status, problem) = app.get(&path, Some(&other)).await;
+    assert_problem(status, &problem, 404, "fee_order.not_found");
+}

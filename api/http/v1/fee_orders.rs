@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::documents::voucher::render;
 use crate::domain::money::Money;
 use crate::domain::payment::{ChannelOption, FeeOrderStatus, Platform};
 use crate::domain::text::trim_blanks;
@@ -16,6 +17,7 @@ use crate::http::AppState;
 use crate::http::auth::{Caller, Judge};
 use crate::http::pagination::{Page, PageParams};
 use crate::http::problem::Problem;
+use crate::http::uploads::attachment;
 use crate::http::v1::cases::FeeOrderView;
 use crate::integrations::payment_platform::SIGNATURE_HEADER;
 use crate::services::payments::{self as service, PaymentChoice, RefundAsk};
@@ -525,4 +527,45 @@ pub async fn refund_fee_order(
         })
         .await?;
     Ok(HttpResponse::Created().json(RefundView::from(&refund)))
+}
+
+/// Download the payment voucher of one of my fee orders
+///
+/// A one-page PDF of our own with the facts of the payment — court, case number, order
+/// number, payer, items, total in figures and in capital numerals, channel, time and the
+/// platform's transaction id — for a paid order. The payment platform's own voucher is the
+/// `voucher_url` of the order's paying payment.
+#[utoipa::path(
+    tag = "fees",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Fee order id.")),
+    responses(
+        (status = 200, description = "The voucher.", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`fee_order.not_found` (also another account's).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`fee_order.not_paid`.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`voucher.unavailable`: the voucher font is missing on the server.", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/fee-orders/{id}/voucher")]
+pub async fn download_fee_order_voucher(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let account = caller.id();
+    let voucher = state
+        .with_conn(move |conn| service::voucher_of(conn, id, account, Utc::now()))
+        .await?;
+    let font = state.voucher_font()?;
+    let name = format!("交费凭证-{}.pdf", voucher.order_number);
+    let pdf = web::block(move || render(&voucher, &font))
+        .await?
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(attachment(&name))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(pdf))
 }

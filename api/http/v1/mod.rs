@@ -69,6 +69,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(fee_orders::get_fee_order)
         .service(fee_orders::list_fee_order_channels)
         .service(fee_orders::start_payment)
+        .service(fee_orders::download_fee_order_voucher)
         .service(fee_orders::refund_fee_order)
         .service(fee_orders::receive_payment_notification)
         .service(reconciliation::get_reconciliation_reports)

@@ -1,0 +1,3 @@
+//! Documents the platform writes: the payment voucher.
+
+pub mod voucher;
