@@ -6,7 +6,7 @@ RUN cargo build --release --locked --bin efiling
 
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates libssl3 \
+    && apt-get install -y --no-install-recommends ca-certificates libssl3 fonts-wqy-microhei \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /nonexistent efiling
 COPY --from=build /src/target/release/efiling /usr/local/bin/efiling
