@@ -74,6 +74,10 @@ pub struct Config {
     /// `EFILING_VOUCHER_FONT`: the CJK font (.ttf, .otf or .ttc) payment vouchers are
     /// written in; unset: the first known system font (Debian's fonts-wqy-microhei, …).
     pub voucher_font: Option<PathBuf>,
+    /// `EFILING_DEV_ENDPOINTS`: serve the development endpoints that drive the payment
+    /// simulators (only while every payment platform is simulated). Default: on with the
+    /// embedded database (development), off with `DATABASE_URL`.
+    pub dev_endpoints: bool,
 }
 
 /// How log lines are written.
@@ -137,6 +141,10 @@ impl Config {
             job_interval: Duration::from_millis(parse_var("EFILING_JOB_INTERVAL_MS", "1000")?),
             legal_worker_sync_hours: positive("EFILING_LEGAL_WORKER_SYNC_HOURS", "24")?,
             payment_query_after_seconds: positive("EFILING_PAYMENT_QUERY_AFTER_SECONDS", "300")?,
+            dev_endpoints: match var("EFILING_DEV_ENDPOINTS").filter(|v| !v.trim().is_empty()) {
+                Some(value) => parse_bool(&value).context("EFILING_DEV_ENDPOINTS")?,
+                None => var("DATABASE_URL").is_none_or(|v| v.trim().is_empty()),
+            },
             voucher_font: var("EFILING_VOUCHER_FONT")
                 .filter(|v| !v.trim().is_empty())
                 .map(PathBuf::from),
@@ -173,6 +181,7 @@ impl Config {
             legal_worker_sync_hours: 24,
             payment_query_after_seconds: 300,
             voucher_font: None,
+            dev_endpoints: true,
         }
     }
 }

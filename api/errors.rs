@@ -868,12 +868,15 @@ error_codes! {
         "网银支付请选择银行。", "Online banking needs a bank.";
     PaymentBankNotExpected = "payment.bank_not_expected", 422,
         "这种支付方式不需要选择银行。", "This channel takes no bank.";
+    PaymentBankUnknown = "payment.bank_unknown", 422,
+        "不认识的银行，请从该支付方式列出的银行中选择。",
+        "Unknown bank; choose one of the banks listed with the channel.";
     PaymentBankUnavailable = "payment.bank_unavailable", 422,
         "当地财政未在该银行开户，不能选择该银行，请选择其他银行。",
         "The local finance bureau holds no account with this bank; choose another bank.";
     PaymentPlatformUnavailable = "payment.platform_unavailable", 503,
-        "支付平台暂时不可用，请稍后再试；您没有被扣款。",
-        "The payment platform is unavailable; please try again later. Nothing was charged.";
+        "支付平台暂时没有响应，请稍后再试；如已扣款，系统查询确认后会自动更新交费状态。",
+        "The payment platform did not answer; please try again later. If money was taken, the order is updated once the platform confirms it.";
     RefundAmountInvalid = "refund.amount_invalid", 422,
         "退费金额应大于零，以元为单位，最多两位小数。",
         "The refund amount must be more than zero, in yuan with at most two decimals.";

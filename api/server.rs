@@ -142,6 +142,11 @@ async fn serve_with(config: &Config, database_url: &str) -> anyhow::Result<()> {
     if config.run_jobs {
         crate::jobs::spawn(state.clone(), config.job_interval);
     }
+    if config.dev_endpoints && state.integrations.payments.all_simulated() {
+        tracing::warn!(
+            "payment simulators' development endpoints are served under /dev/payment-simulator: anyone can mark payments paid (set EFILING_DEV_ENDPOINTS=false outside development)"
+        );
+    }
 
     let mut server = actix_web::HttpServer::new(move || http::app(state.clone(), metrics.clone()));
     if config.workers > 0 {

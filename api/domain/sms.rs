@@ -63,6 +63,8 @@ pub enum SmsTemplate {
         amount: String,
         expires_on: String,
     },
+    /// Money came after the payment notice ran out: it is kept for the court to refund.
+    PaymentAfterExpiry { case_number: String, amount: String },
     /// The payment platform reported the fee paid.
     PaymentReceived {
         case_number: String,
@@ -104,6 +106,7 @@ impl SmsTemplate {
             SmsTemplate::PaymentDue { .. } => "payment_due",
             SmsTemplate::FilingAccepted { .. } => "filing_accepted",
             SmsTemplate::PaymentReminder { .. } => "payment_reminder",
+            SmsTemplate::PaymentAfterExpiry { .. } => "payment_after_expiry",
             SmsTemplate::PaymentReceived { .. } => "payment_received",
             SmsTemplate::RefundMade { .. } => "refund_made",
         }
@@ -194,6 +197,12 @@ impl SmsTemplate {
                 expires_on,
             } => format!(
                 "提醒：您的案件{case_number}应交诉讼费{amount}元尚未交纳，交费通知将于{expires_on}届满，请及时登录山东法院电子诉讼服务平台网上交费，逾期交费通知失效。"
+            ),
+            SmsTemplate::PaymentAfterExpiry {
+                case_number,
+                amount,
+            } => format!(
+                "您为案件{case_number}交纳的诉讼费{amount}元在交费通知过期后到账，案件尚未受理。请联系法院重新开具交费通知，已交款项由法院审核后退还。"
             ),
             SmsTemplate::PaymentReceived {
                 case_number,

@@ -1,6 +1,9 @@
 //! Development endpoints that drive the payment-platform simulators, so that a front end or
 //! a test can play the payer and the platform. They exist only while a platform is
-//! simulated, live outside `/api/v1` and are not part of the published contract.
+//! simulated and `EFILING_DEV_ENDPOINTS` allows them (by default only with the embedded
+//! development database), live outside `/api/v1` and are not part of the published
+//! contract. Notifications go to the address the request came in on, never to one the
+//! caller names.
 //!
 //! - `POST /dev/payment-simulator/{platform}/payments/{payment_id}` with
 //!   `{"outcome": "paid" | "failed" | "awaiting_approval", "amount": "2300.00"?,
@@ -75,11 +78,13 @@ fn simulator(
 }
 
 fn notify_url(req: &HttpRequest, platform: Platform) -> String {
-    let info = req.connection_info();
+    let local = req.app_config().local_addr();
+    let host = match local.ip() {
+        ip if ip.is_unspecified() => format!("127.0.0.1:{}", local.port()),
+        _ => local.to_string(),
+    };
     format!(
-        "{}://{}/api/v1/payment-notifications/{}",
-        info.scheme(),
-        info.host(),
+        "http://{host}/api/v1/payment-notifications/{}",
         platform.as_str()
     )
 }
@@ -132,12 +137,16 @@ async fn act(
         _ => return Err(ApiError::field("outcome", Code::ChoiceInvalid)),
     };
     let times = times(body.times)?;
+    let delivery = body.delivery.as_deref().unwrap_or("now");
+    if !matches!(delivery, "now" | "hold" | "none") {
+        return Err(ApiError::field("delivery", Code::ChoiceInvalid));
+    }
     let notification = simulator
         .act(&payment_id.simple().to_string(), outcome, Utc::now())
         .map_err(|e| {
             ApiError::new(Code::ChoiceInvalid).with_detail(e.to_string(), e.to_string())
         })?;
-    let deliveries = match body.delivery.as_deref().unwrap_or("now") {
+    let deliveries = match delivery {
         "now" => {
             deliver_all(
                 simulator,
@@ -151,8 +160,7 @@ async fn act(
             simulator.hold(vec![notification.clone()]);
             Vec::new()
         }
-        "none" => Vec::new(),
-        _ => return Err(ApiError::field("delivery", Code::ChoiceInvalid)),
+        _ => Vec::new(),
     };
     Ok(HttpResponse::Ok().json(json!({
         "notification": notification,

@@ -150,7 +150,7 @@ pub fn app_with(
                 .finish()
         }),
     );
-    let simulated = state.integrations.payments.is_simulated();
+    let simulated = state.config.dev_endpoints && state.integrations.payments.all_simulated();
     let app = app.configure(|config| dev::configure(config, simulated));
     let app = routes(app.into_utoipa_app()).into_app();
     app.app_data(web::Data::new(state))

@@ -165,9 +165,9 @@ impl PaymentPlatforms {
         }
     }
 
-    /// Whether any platform is simulated.
-    pub fn is_simulated(&self) -> bool {
-        !self.simulators.is_empty()
+    /// Whether every platform is simulated (no real money can move).
+    pub fn all_simulated(&self) -> bool {
+        self.simulators.len() == 2
     }
 
     /// The simulator of a platform, when it is simulated.

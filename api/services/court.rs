@@ -25,6 +25,7 @@ use crate::store::audit::{self, Actor, Change};
 use crate::store::case_numbers::{self, SequenceKey, Source};
 use crate::store::fee_orders::{self, FeeOrderRow, NewFeeOrder};
 use crate::store::filings::{self, FilingRow};
+use crate::store::payments;
 use crate::store::sms::{self, Recipient};
 
 /// Coded reasons for rejecting a filing.
@@ -750,7 +751,15 @@ pub fn reissue(
             ApiError::new(Code::FeeOrderReplaced).with_extension("replaced_by", json!(newer.id))
         );
     }
+    // Money that came after the notice ran out does not pay the case: the court issues a
+    // new notice (and refunds the late money).
+    let paid_late = match order.paid_by_payment_id {
+        Some(payment) => payments::find(conn, payment, false)?
+            .is_some_and(|p| p.review_reason.as_deref() == Some("after_expiry")),
+        None => false,
+    };
     let ran_out = order.status == "expired"
+        || paid_late
         || (order.status == "awaiting_payment" && order.expires_at <= now);
     if !ran_out {
         return Err(ApiError::new(Code::FeeOrderNotExpired)

@@ -168,12 +168,12 @@ fn check_payable(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let status = status_of(order);
-    if status.is_paid() {
+    let late_money = status.is_paid() && paid_late(conn, order)?;
+    if status.is_paid() && !late_money {
         return Err(ApiError::new(Code::FeeOrderAlreadyPaid));
     }
-    if status == FeeOrderStatus::Expired
-        || (status == FeeOrderStatus::AwaitingPayment && order.expires_at <= now)
-    {
+    // A new payment needs a running notice, whatever waits at the platform already.
+    if late_money || status == FeeOrderStatus::Expired || order.expires_at <= now {
         return Err(ApiError::new(Code::FeeOrderNoticeExpired)
             .with_extension("expired_at", json!(order.expires_at)));
     }
@@ -223,8 +223,11 @@ pub fn start(
         .filter(|b| !b.is_empty())
     {
         None => None,
+        Some(_) if !channel.needs_bank() => {
+            return Err(ApiError::new(Code::PaymentBankNotExpected));
+        }
         Some(name) => {
-            Some(Bank::parse(name).ok_or_else(|| ApiError::new(Code::PaymentBankUnavailable))?)
+            Some(Bank::parse(name).ok_or_else(|| ApiError::new(Code::PaymentBankUnknown))?)
         }
     };
     let (payment, order, platform, case_number) = conn.transaction(|conn| {
@@ -318,11 +321,15 @@ fn apply_report(
         PaymentStatus::Pending | PaymentStatus::NotFound => return Ok("stale"),
     };
     if rank(new_status) <= rank(&payment.status) {
-        return Ok(if new_status == payment.status {
-            "duplicate"
-        } else {
-            "stale"
-        });
+        if new_status == payment.status {
+            // A status query found the payment first; the notification still brings the
+            // platform's voucher link.
+            if let (None, Some(url)) = (&payment.voucher_url, &report.voucher_url) {
+                payments::set_voucher_url(conn, payment.id, url, now)?;
+            }
+            return Ok("duplicate");
+        }
+        return Ok("stale");
     }
     let actor = Actor::service(payment.platform.as_str());
     let mut order = fee_orders::lock(conn, payment.fee_order_id)?
@@ -338,6 +345,11 @@ fn apply_report(
     match new_status {
         "paid" => {
             if report.currency != "CNY" || report.amount != Some(money(payment.amount_fen)) {
+                if payment.review_reason.is_some() {
+                    return Ok("amount_mismatch");
+                }
+                // Kept for a person, and no longer asked about.
+                payments::set_review_reason(conn, payment.id, "amount_mismatch", now)?;
                 record(
                     conn,
                     &actor,
@@ -354,11 +366,22 @@ fn apply_report(
             }
             let paid_at = report.paid_at.unwrap_or(now);
             let mut status = status_of(&order);
+            let in_time = paid_at < order.expires_at;
             // A notice that ran out before the money came counts as expired, even if the
             // expiry job has not marked it yet.
-            if status == FeeOrderStatus::AwaitingPayment && order.expires_at <= paid_at {
+            if status == FeeOrderStatus::AwaitingPayment && !in_time {
                 order = fee_orders::set_status(conn, order.id, "expired", now)?;
                 status = FeeOrderStatus::Expired;
+            }
+            // Money paid in time whose report came after the expiry job ran is on time —
+            // unless the court has already issued a new notice, which is then the one due.
+            if status == FeeOrderStatus::Expired
+                && in_time
+                && !fee_orders::for_filing(conn, order.filing_id)?
+                    .iter()
+                    .any(|o| o.replaces_order_id == Some(order.id))
+            {
+                status = FeeOrderStatus::AwaitingPayment;
             }
             match status.on_paid() {
                 Some(FeeOrderStatus::PaidAwaitingSettlement) => {
@@ -405,6 +428,16 @@ fn apply_report(
                 }
                 Some(_) => {
                     payments::update(conn, payment.id, &update("paid", Some("after_expiry")))?;
+                    if let Some(filing) = filings::lock(conn, order.filing_id)? {
+                        notify_filer(
+                            conn,
+                            &filing,
+                            &SmsTemplate::PaymentAfterExpiry {
+                                case_number: shown_case_number(&filing),
+                                amount: money(order.total_fen).to_string(),
+                            },
+                        )?;
+                    }
                     let order = fee_orders::mark_paid(
                         conn,
                         order.id,
@@ -493,14 +526,23 @@ pub fn receive_notification(
     let notification = match platforms.get(platform).verify_notification(signature, body) {
         Ok(notification) => notification,
         Err(rejection) => {
-            let outcome = match rejection {
-                NotificationRejection::BadSignature => "bad_signature",
-                NotificationRejection::Malformed(ref reason) => {
-                    tracing::warn!(platform = name, reason, "malformed payment notification");
-                    "malformed"
+            // Not stored: anyone can send these, and nothing in them can be trusted.
+            match rejection {
+                NotificationRejection::BadSignature => {
+                    tracing::warn!(
+                        platform = name,
+                        bytes = body.len(),
+                        "payment notification with a bad signature refused"
+                    );
                 }
-            };
-            payments::record_notification(conn, name, None, None, outcome, &kept_body(body))?;
+                NotificationRejection::Malformed(ref reason) => {
+                    tracing::warn!(
+                        platform = name,
+                        reason,
+                        "malformed payment notification refused"
+                    );
+                }
+            }
             return Ok(acknowledgement(platform, false));
         }
     };
@@ -598,14 +640,18 @@ pub fn query_unconfirmed(
     Ok(changed)
 }
 
-/// The status of a paid order before any refund.
-fn paid_status(conn: &mut PgConnection, order: &FeeOrderRow) -> Result<FeeOrderStatus, ApiError> {
-    let after_expiry = match order.paid_by_payment_id {
+/// Whether the money of a paid order came after its notice ran out.
+fn paid_late(conn: &mut PgConnection, order: &FeeOrderRow) -> Result<bool, ApiError> {
+    Ok(match order.paid_by_payment_id {
         Some(id) => payments::find(conn, id, false)?
             .is_some_and(|p| p.review_reason.as_deref() == Some("after_expiry")),
         None => false,
-    };
-    Ok(if after_expiry {
+    })
+}
+
+/// The status of a paid order before any refund.
+fn paid_status(conn: &mut PgConnection, order: &FeeOrderRow) -> Result<FeeOrderStatus, ApiError> {
+    Ok(if paid_late(conn, order)? {
         FeeOrderStatus::PaidAfterExpiry
     } else if order.settled_at.is_some() {
         FeeOrderStatus::Settled

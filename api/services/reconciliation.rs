@@ -44,7 +44,8 @@ fn yuan(fen: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Settles the order a matching payment paid; returns whether it moved.
+/// Settles the order a matching payment paid; returns whether the order is settled (by
+/// this run or an earlier one).
 fn settle(
     conn: &mut PgConnection,
     payment: &PaymentRow,
@@ -53,8 +54,11 @@ fn settle(
     let Some(order) = fee_orders::lock(conn, payment.fee_order_id)? else {
         return Ok(false);
     };
-    if order.paid_by_payment_id != Some(payment.id) || order.settled_at.is_some() {
+    if order.paid_by_payment_id != Some(payment.id) {
         return Ok(false);
+    }
+    if order.settled_at.is_some() {
+        return Ok(true);
     }
     let status = match FeeOrderStatus::parse(&order.status) {
         Some(FeeOrderStatus::PaidAwaitingSettlement) => FeeOrderStatus::Settled,
@@ -201,8 +205,8 @@ pub fn reconcile(
     })
 }
 
-/// Reconciles yesterday's statements (Asia/Shanghai) that have not been compared yet;
-/// returns how many were.
+/// Reconciles yesterday's statements (Asia/Shanghai) that have not been compared since the
+/// day ended; returns how many were.
 pub fn reconcile_due(
     conn: &mut PgConnection,
     platforms: &PaymentPlatforms,
@@ -212,7 +216,12 @@ pub fn reconcile_due(
     let yesterday = shanghai_date(now) - Duration::days(1);
     let mut done = 0;
     for platform in [Platform::Provincial, Platform::Qingdao] {
-        if !reconciliation::exists(conn, platform.as_str(), yesterday)? {
+        if !reconciliation::compared_since(
+            conn,
+            platform.as_str(),
+            yesterday,
+            start_of(yesterday + Duration::days(1)),
+        )? {
             reconcile(conn, platforms, platform, yesterday, calendar, now)?;
             done += 1;
         }

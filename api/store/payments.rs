@@ -125,6 +125,7 @@ pub fn claim_unconfirmed(
 ) -> QueryResult<Vec<PaymentRow>> {
     let ids: Vec<Uuid> = payments::table
         .filter(payments::status.eq_any(["started", "in_progress"]))
+        .filter(payments::review_reason.is_null())
         .filter(payments::created_at.le(started_before))
         .filter(
             payments::last_queried_at
@@ -173,8 +174,7 @@ pub fn notification_seen(
     diesel::select(diesel::dsl::exists(
         payment_notifications::table
             .filter(payment_notifications::platform.eq(platform))
-            .filter(payment_notifications::notification_id.eq(notification_id))
-            .filter(payment_notifications::outcome.ne_all(["bad_signature", "malformed"])),
+            .filter(payment_notifications::notification_id.eq(notification_id)),
     ))
     .get_result(conn)
 }
@@ -341,4 +341,36 @@ pub fn notifications_for_staff(
         .limit(limit)
         .select(NotificationRow::as_select())
         .load(conn)
+}
+
+/// Marks a payment for a person to look at.
+pub fn set_review_reason(
+    conn: &mut PgConnection,
+    id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<PaymentRow> {
+    diesel::update(payments::table.find(id))
+        .set((
+            payments::review_reason.eq(reason),
+            payments::updated_at.eq(now),
+        ))
+        .returning(PaymentRow::as_returning())
+        .get_result(conn)
+}
+
+/// Keeps the platform's voucher link that a later report brought.
+pub fn set_voucher_url(
+    conn: &mut PgConnection,
+    id: Uuid,
+    voucher_url: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<PaymentRow> {
+    diesel::update(payments::table.find(id))
+        .set((
+            payments::voucher_url.eq(voucher_url),
+            payments::updated_at.eq(now),
+        ))
+        .returning(PaymentRow::as_returning())
+        .get_result(conn)
 }

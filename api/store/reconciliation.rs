@@ -45,12 +45,19 @@ pub fn for_date(conn: &mut PgConnection, date: NaiveDate) -> QueryResult<Vec<Rep
         .load(conn)
 }
 
-/// Whether a platform's statement of a day has been compared.
-pub fn exists(conn: &mut PgConnection, platform: &str, date: NaiveDate) -> QueryResult<bool> {
+/// Whether a platform's statement of a day has been compared after `since` (a comparison
+/// made while the day was still running may have missed its later payments).
+pub fn compared_since(
+    conn: &mut PgConnection,
+    platform: &str,
+    date: NaiveDate,
+    since: DateTime<Utc>,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         reconciliation_reports::table
             .filter(reconciliation_reports::platform.eq(platform))
-            .filter(reconciliation_reports::statement_date.eq(date)),
+            .filter(reconciliation_reports::statement_date.eq(date))
+            .filter(reconciliation_reports::created_at.ge(since)),
     ))
     .get_result(conn)
 }

@@ -729,7 +729,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Every notification a payment platform delivered (or the answer of a status query), and what it did, kept for staff.
+    /// Every signed notification a payment platform delivered (or the answer of a status query that changed something), and what it did, kept for staff; deliveries that fail verification are logged, not stored.
     payment_notifications (id) {
         /// Row id.
         id -> Int8,
@@ -739,7 +739,7 @@ diesel::table! {
         notification_id -> Nullable<Text>,
         /// The payment it is about, when known.
         payment_id -> Nullable<Uuid>,
-        /// applied, duplicate (seen before), stale (older than the state already known), amount_mismatch, bad_signature, malformed, unknown_payment, after_expiry or duplicate_payment (money kept for refund review).
+        /// applied, duplicate (seen before), stale (older than the state already known), amount_mismatch, unknown_payment, after_expiry or duplicate_payment (money kept for refund review).
         outcome -> Text,
         /// The body as received (at most 64 KiB).
         body -> Text,
@@ -777,7 +777,7 @@ diesel::table! {
         voucher_url -> Nullable<Text>,
         /// When the platform says the money was paid.
         paid_at -> Nullable<Timestamptz>,
-        /// Money that must be reviewed for a refund: duplicate_payment (the order was already paid) or after_expiry (the notice had expired or the order was cancelled).
+        /// Money that needs a person: duplicate_payment (the order was already paid), after_expiry (the notice had expired or the order was cancelled) or amount_mismatch (the platform reported another amount; no longer queried).
         review_reason -> Nullable<Text>,
         /// The account that started the payment.
         started_by -> Uuid,
@@ -831,7 +831,7 @@ diesel::table! {
         statement_date -> Date,
         /// Lines in the statement.
         statement_lines -> Int4,
-        /// Orders moved to settled by this run.
+        /// Orders of this statement that are settled (by this run or an earlier one).
         settled -> Int4,
         /// Statement lines with no paid payment here: [{merchant_order_no, transaction_id, amount}].
         missing_locally -> Jsonb,

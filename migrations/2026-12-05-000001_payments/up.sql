@@ -16,7 +16,8 @@ CREATE TABLE payments (
     transaction_id text,
     voucher_url text,
     paid_at timestamptz,
-    review_reason text CHECK (review_reason IN ('duplicate_payment', 'after_expiry')),
+    review_reason text CHECK (review_reason IN ('duplicate_payment', 'after_expiry',
+        'amount_mismatch')),
     started_by uuid NOT NULL REFERENCES accounts (id),
     last_queried_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now(),
@@ -40,7 +41,7 @@ COMMENT ON COLUMN payments.qr_code IS 'QR payload for WeChat Pay and Alipay.';
 COMMENT ON COLUMN payments.transaction_id IS 'The platform''s transaction id once paid.';
 COMMENT ON COLUMN payments.voucher_url IS 'The platform''s payment voucher, passed through.';
 COMMENT ON COLUMN payments.paid_at IS 'When the platform says the money was paid.';
-COMMENT ON COLUMN payments.review_reason IS 'Money that must be reviewed for a refund: duplicate_payment (the order was already paid) or after_expiry (the notice had expired or the order was cancelled).';
+COMMENT ON COLUMN payments.review_reason IS 'Money that needs a person: duplicate_payment (the order was already paid), after_expiry (the notice had expired or the order was cancelled) or amount_mismatch (the platform reported another amount; no longer queried).';
 COMMENT ON COLUMN payments.started_by IS 'The account that started the payment.';
 COMMENT ON COLUMN payments.last_queried_at IS 'When the platform was last asked about it, for payments without a notification.';
 COMMENT ON COLUMN payments.created_at IS 'When it was started.';
@@ -61,7 +62,7 @@ CREATE TABLE payment_notifications (
     notification_id text,
     payment_id uuid REFERENCES payments (id),
     outcome text NOT NULL CHECK (outcome IN ('applied', 'duplicate', 'stale',
-        'amount_mismatch', 'bad_signature', 'malformed', 'unknown_payment', 'after_expiry',
+        'amount_mismatch', 'unknown_payment', 'after_expiry',
         'duplicate_payment')),
     body text NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now()
@@ -70,12 +71,12 @@ CREATE INDEX payment_notifications_payment_id_idx ON payment_notifications (paym
 CREATE INDEX payment_notifications_id_idx ON payment_notifications (platform, notification_id);
 CREATE INDEX payment_notifications_review_idx ON payment_notifications (received_at)
     WHERE outcome IN ('amount_mismatch', 'unknown_payment', 'after_expiry', 'duplicate_payment');
-COMMENT ON TABLE payment_notifications IS 'Every notification a payment platform delivered (or the answer of a status query), and what it did, kept for staff.';
+COMMENT ON TABLE payment_notifications IS 'Every signed notification a payment platform delivered (or the answer of a status query that changed something), and what it did, kept for staff; deliveries that fail verification are logged, not stored.';
 COMMENT ON COLUMN payment_notifications.id IS 'Row id.';
 COMMENT ON COLUMN payment_notifications.platform IS 'provincial or qingdao.';
 COMMENT ON COLUMN payment_notifications.notification_id IS 'The platform''s id of the notification (repeated on redelivery); query for answers of a status query.';
 COMMENT ON COLUMN payment_notifications.payment_id IS 'The payment it is about, when known.';
-COMMENT ON COLUMN payment_notifications.outcome IS 'applied, duplicate (seen before), stale (older than the state already known), amount_mismatch, bad_signature, malformed, unknown_payment, after_expiry or duplicate_payment (money kept for refund review).';
+COMMENT ON COLUMN payment_notifications.outcome IS 'applied, duplicate (seen before), stale (older than the state already known), amount_mismatch, unknown_payment, after_expiry or duplicate_payment (money kept for refund review).';
 COMMENT ON COLUMN payment_notifications.body IS 'The body as received (at most 64 KiB).';
 COMMENT ON COLUMN payment_notifications.received_at IS 'When it arrived.';
 
@@ -143,7 +144,7 @@ COMMENT ON TABLE reconciliation_reports IS 'The result of comparing a platform''
 COMMENT ON COLUMN reconciliation_reports.platform IS 'provincial or qingdao.';
 COMMENT ON COLUMN reconciliation_reports.statement_date IS 'The day of the statement (money that reached the treasury that day).';
 COMMENT ON COLUMN reconciliation_reports.statement_lines IS 'Lines in the statement.';
-COMMENT ON COLUMN reconciliation_reports.settled IS 'Orders moved to settled by this run.';
+COMMENT ON COLUMN reconciliation_reports.settled IS 'Orders of this statement that are settled (by this run or an earlier one).';
 COMMENT ON COLUMN reconciliation_reports.missing_locally IS 'Statement lines with no paid payment here: [{merchant_order_no, transaction_id, amount}].';
 COMMENT ON COLUMN reconciliation_reports.missing_in_statement IS 'Payments paid here and due in this statement but not in it: [{payment_id, order_number, amount}].';
 COMMENT ON COLUMN reconciliation_reports.amount_mismatches IS 'Payments whose statement amount differs: [{payment_id, order_number, recorded, statement}].';

@@ -354,6 +354,70 @@ async fn an_expired_notice_refuses_payment_and_late_money_is_kept_for_review() {
     assert_eq!(reviews["payments"][0]["review_reason"], "after_expiry");
     let (status, problem) = app.get("/api/v1/admin/payment-reviews", Some(&party)).await;
     assert_problem(status, &problem, 403, "auth.forbidden");
+
+    // The payer is told, cannot pay the dead notice again, and the court issues a new one.
+    assert!(sms_templates_to(&app, &phone(703)).contains(&"payment_after_expiry".to_owned()));
+    let (status, body) = pay(&app, &party, order_id, json!({"channel": "alipay"})).await;
+    assert_problem(status, &body, 409, "fee_order.notice_expired");
+    let judge = judge_session(&app, "judge.late", "鲁0102").await;
+    let (status, renewed) = app
+        .post(
+            &format!("/api/v1/fee-orders/{order_id}/reissue"),
+            Some(&judge),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 201, "{renewed}");
+    let (status, _) = pay(
+        &app,
+        &party,
+        renewed["id"].as_str().unwrap(),
+        json!({"channel": "alipay"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+}
+
+#[actix_web::test]
+async fn money_paid_in_time_counts_even_when_its_notification_comes_after_expiry() {
+    let app = TestApp::spawn().await;
+    let (party, _, case, order) = docketed(&app, 719, "鲁0102", json!({})).await;
+    let order_id = order["id"].as_str().unwrap();
+    let (_, payment) = pay(&app, &party, order_id, json!({"channel": "wechat_pay"})).await;
+    let made = simulate(
+        &app,
+        "provincial",
+        payment["id"].as_str().unwrap(),
+        json!({"outcome": "paid", "delivery": "none"}),
+    )
+    .await;
+    // The notice runs out a moment after the payer paid; the expiry job marks it first.
+    execute(
+        &app,
+        "UPDATE fee_orders SET expires_at = now() + interval '1 second' WHERE id = $1::uuid",
+        order_id,
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    {
+        let mut conn = app.pool.get().unwrap();
+        efiling::jobs::fee_orders::expire_due(&mut conn).unwrap();
+    }
+    let (_, detail) = app
+        .get(&format!("/api/v1/fee-orders/{order_id}"), Some(&party))
+        .await;
+    assert_eq!(detail["status"], "expired");
+    let body = made["notification"]["body"].as_str().unwrap();
+    let signature = made["notification"]["signature"].as_str().unwrap();
+    notify(&app, "provincial", body, Some(signature)).await;
+    let (_, detail) = app
+        .get(&format!("/api/v1/fee-orders/{order_id}"), Some(&party))
+        .await;
+    assert_eq!(detail["status"], "paid_awaiting_settlement", "{detail}");
+    assert!(detail["payments"][0]["review_reason"].is_null());
+    let (_, filing) = app
+        .get(&format!("/api/v1/cases/{case}"), Some(&party))
+        .await;
+    assert_eq!(filing["status"], "paid_awaiting_settlement");
 }
 
 #[actix_web::test]
@@ -418,6 +482,14 @@ async fn channels_follow_the_amount_the_finance_bureau_and_the_jurisdiction() {
             "payment.bank_not_expected",
         ),
         (json!({"channel": "bitcoin"}), "payment.channel_unknown"),
+        (
+            json!({"channel": "personal_banking", "bank": "xyz"}),
+            "payment.bank_unknown",
+        ),
+        (
+            json!({"channel": "alipay", "bank": "xyz"}),
+            "payment.bank_not_expected",
+        ),
         (
             json!({"channel": "online_banking", "bank": "bocom"}),
             "payment.channel_unavailable",
@@ -723,9 +795,22 @@ async fn a_payment_whose_notification_never_comes_is_found_by_the_status_query()
         .await;
     assert_eq!(detail["status"], "payment_in_progress", "{detail}");
     assert_eq!(detail["payments"].as_array().unwrap().len(), 1);
+    // While the approver waits, the notice may run out: no new payment then.
+    execute(
+        &app,
+        "UPDATE fee_orders SET expires_at = now() - interval '1 minute' WHERE id = $1::uuid",
+        order_id,
+    );
+    let (status, body) = pay(&app, &party, order_id, json!({"channel": "wechat_pay"})).await;
+    assert_problem(status, &body, 409, "fee_order.notice_expired");
+    execute(
+        &app,
+        "UPDATE fee_orders SET expires_at = now() + interval '3 days' WHERE id = $1::uuid",
+        order_id,
+    );
 
     // Days later the approver signs; the notification is lost, the query finds it.
-    simulate(
+    let lost = simulate(
         &app,
         "provincial",
         payment,
@@ -741,6 +826,42 @@ async fn a_payment_whose_notification_never_comes_is_found_by_the_status_query()
         notification_outcomes(&app, order_id),
         ["applied", "applied"]
     );
+    assert!(detail["payments"][0]["voucher_url"].is_null());
+
+    // The lost notification arrives after all: it changes nothing but brings the voucher.
+    notify(
+        &app,
+        "provincial",
+        lost["notification"]["body"].as_str().unwrap(),
+        lost["notification"]["signature"].as_str(),
+    )
+    .await;
+    let (_, detail) = app
+        .get(&format!("/api/v1/fee-orders/{order_id}"), Some(&party))
+        .await;
+    assert_eq!(detail["status"], "paid_awaiting_settlement");
+    assert!(detail["payments"][0]["voucher_url"].is_string(), "{detail}");
+
+    // A payment the platform reports with another amount is kept for a person and is no
+    // longer asked about.
+    let (party, _, _, order) = docketed(&app, 720, "鲁0102", json!({})).await;
+    let order_id = order["id"].as_str().unwrap();
+    let (_, payment) = pay(&app, &party, order_id, json!({"channel": "alipay"})).await;
+    simulate(
+        &app,
+        "provincial",
+        payment["id"].as_str().unwrap(),
+        json!({"outcome": "paid", "amount": "1.00", "delivery": "none"}),
+    )
+    .await;
+    app.run_jobs().await;
+    app.run_jobs().await;
+    assert_eq!(notification_outcomes(&app, order_id), ["amount_mismatch"]);
+    let (_, detail) = app
+        .get(&format!("/api/v1/fee-orders/{order_id}"), Some(&party))
+        .await;
+    assert_eq!(detail["status"], "awaiting_payment");
+    assert_eq!(detail["payments"][0]["review_reason"], "amount_mismatch");
 }
 
 #[actix_web::test]
@@ -834,10 +955,22 @@ async fn reconciliation_settles_what_the_statement_confirms_and_lists_the_rest()
         .get("/api/v1/reconciliation-reports/2020-01-01", Some(&admin))
         .await;
     assert_problem(status, &problem, 404, "reconciliation_report.not_found");
-    let (status, problem) = app
-        .get("/api/v1/reconciliation-reports/yesterday", Some(&admin))
-        .await;
-    assert_problem(status, &problem, 422, "validation.failed");
+    for bad in [
+        "yesterday",
+        "2026-12-4",
+        "-2026-12-04",
+        "+2026-12-04",
+        "0000-01-01",
+        "2026-12-04%20",
+    ] {
+        let (status, problem) = app
+            .get(
+                &format!("/api/v1/reconciliation-reports/{bad}"),
+                Some(&admin),
+            )
+            .await;
+        assert_problem(status, &problem, 422, "validation.failed");
+    }
     let (status, problem) = app
         .post(
             "/api/v1/reconciliation-reports",

@@ -379,7 +379,7 @@ pub struct StartPaymentRequest {
         (status = 404, description = "`fee_order.not_found` (also another account's).", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`fee_order.notice_expired` (contact the court), `fee_order.already_paid`, `fee_order.not_payable`.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`payment.channel_unknown`, `payment.channel_unavailable`, `payment.bank_required`, `payment.bank_not_expected`, `payment.bank_unavailable`, `payer.not_plaintiff` (the court must correct the order).", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`payment.platform_unavailable`: nothing was charged; try again.", body = Problem, content_type = "application/problem+json")
+        (status = 503, description = "`payment.platform_unavailable` (with `payment_id`): the platform did not answer. Its payment, if it made one, is found by the status query and shows on the order; try again.", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/fee-orders/{id}/payments")]
@@ -485,7 +485,10 @@ pub struct RefundRequestBody {
 #[utoipa::path(
     tag = "court",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Fee order id.")),
+    params(
+        ("id" = Uuid, Path, description = "Fee order id."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request safe: the first answer is given again.")
+    ),
     request_body = RefundRequestBody,
     responses(
         (status = 201, description = "The refund, `succeeded`, `pending` (the platform completes it later) or `failed` (refused by the platform).", body = RefundView),

@@ -3,7 +3,7 @@
 //! that need a person.
 
 use actix_web::{get, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -17,6 +17,7 @@ use crate::http::auth::Admin;
 use crate::http::problem::Problem;
 use crate::http::v1::fee_orders::PaymentView;
 use crate::services::reconciliation as service;
+use crate::store::audit::{self, Actor, Change};
 use crate::store::payments;
 use crate::store::reconciliation::{self, ReportRow};
 
@@ -29,7 +30,7 @@ pub struct ReconciliationReportView {
     pub statement_date: NaiveDate,
     /// Lines in the platform's statement.
     pub statement_lines: i32,
-    /// Orders this run moved to `settled`.
+    /// Orders of this statement that are settled (by this run or an earlier one).
     pub settled: i32,
     /// Statement lines with no paid payment here: `[{merchant_order_no, transaction_id,
     /// amount}]`.
@@ -68,9 +69,21 @@ pub struct ReconciliationDayView {
     pub reports: Vec<ReconciliationReportView>,
 }
 
+/// A statement day: exactly `YYYY-MM-DD`, from 2000 on.
 fn parse_date(raw: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| ApiError::field("date", Code::DateInvalid))
+    let well_formed = raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    well_formed
+        .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
+        .flatten()
+        .filter(|date| date.year() >= 2000)
+        .ok_or_else(|| ApiError::field("date", Code::DateInvalid))
 }
 
 /// Read the reconciliation reports of a day
@@ -141,7 +154,7 @@ pub struct ReconcileRequest {
 #[post("/reconciliation-reports")]
 pub async fn run_reconciliation(
     state: web::Data<AppState>,
-    _admin: Admin,
+    admin: Admin,
     body: web::Json<ReconcileRequest>,
 ) -> Result<web::Json<ReconciliationDayView>, ApiError> {
     let body = body.into_inner();
@@ -157,8 +170,21 @@ pub async fn run_reconciliation(
         ],
     };
     let integrations = state.integrations.payments.clone();
+    let admin = admin.0.id();
     let reports = state
         .with_conn(move |conn| {
+            audit::record(
+                conn,
+                &Actor::account(admin),
+                &Change {
+                    action: "reconciliation.run",
+                    subject_type: "reconciliation_report",
+                    subject_id: &date.to_string(),
+                    details: serde_json::json!({
+                        "platforms": platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                    }),
+                },
+            )?;
             let calendar = working_days::official();
             let mut reports = Vec::new();
             for platform in platforms {
