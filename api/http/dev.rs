@@ -1,5 +1,5 @@
 //! Development endpoints that drive the payment-platform simulators, so that a front end or
-//! a test can play the payer and the platform. They exist only while a platform is
+//! a test can play the payer and the platform. They exist only while both platforms are
 //! simulated and `EFILING_DEV_ENDPOINTS` allows them (by default only with the embedded
 //! development database), live outside `/api/v1` and are not part of the published
 //! contract. Notifications go to the address the request came in on, never to one the
@@ -7,10 +7,11 @@
 //!
 //! - `POST /dev/payment-simulator/{platform}/payments/{payment_id}` with
 //!   `{"outcome": "paid" | "failed" | "awaiting_approval", "amount": "2300.00"?,
-//!   "delivery": "now" | "hold" | "none", "times": 1}`: the payer acts; the platform's
-//!   signed notification is delivered `times` times at once (`now`, the default), kept for
-//!   a later delivery (`hold`), or never sent (`none`: the status query must find it). An
-//!   `amount` makes the platform report a different amount than the payment's.
+//!   "delivery": "now" | "later" | "hold" | "none", "times": 1, "delay_ms": 1000}`: the
+//!   payer acts; the platform's signed notification is delivered `times` times at once
+//!   (`now`, the default), after `delay_ms` (`later`), kept for a delivery on request
+//!   (`hold`), or never sent (`none`: the status query must find it). An `amount` makes
+//!   the platform report a different amount than the payment's.
 //! - `POST /dev/payment-simulator/{platform}/held-notifications/delivery` with
 //!   `{"order": "as_made" | "reversed", "times": 1}`: delivers what was held.
 //!
@@ -48,6 +49,8 @@ struct ActRequest {
     amount: Option<String>,
     delivery: Option<String>,
     times: Option<u8>,
+    /// With `"delivery": "later"`: how long the platform waits before delivering.
+    delay_ms: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,7 +141,7 @@ async fn act(
     };
     let times = times(body.times)?;
     let delivery = body.delivery.as_deref().unwrap_or("now");
-    if !matches!(delivery, "now" | "hold" | "none") {
+    if !matches!(delivery, "now" | "later" | "hold" | "none") {
         return Err(ApiError::field("delivery", Code::ChoiceInvalid));
     }
     let notification = simulator
@@ -155,6 +158,23 @@ async fn act(
                 times,
             )
             .await?
+        }
+        "later" => {
+            // Delivered from a thread of its own after the delay, as a slow platform does;
+            // what the delivery got back is only logged.
+            let delay =
+                std::time::Duration::from_millis(body.delay_ms.unwrap_or(1000).min(600_000));
+            let url = notify_url(&req, platform);
+            let delayed = notification.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                for _ in 0..times {
+                    if let Err(error) = simulator.deliver(&url, &delayed) {
+                        tracing::warn!(error = %error, "simulated delayed delivery failed");
+                    }
+                }
+            });
+            Vec::new()
         }
         "hold" => {
             simulator.hold(vec![notification.clone()]);

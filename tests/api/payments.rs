@@ -1129,3 +1129,40 @@ async fn a_paid_order_has_a_pdf_voucher_with_the_total_in_capitals() {
     let (status, problem) = app.get(&path, Some(&other)).await;
     assert_problem(status, &problem, 404, "fee_order.not_found");
 }
+
+#[actix_web::test]
+async fn a_slow_platform_delivers_later_and_the_order_follows() {
+    let app = TestApp::spawn().await;
+    let (party, _, _, order) = docketed(&app, 721, "鲁0102", json!({})).await;
+    let order_id = order["id"].as_str().unwrap();
+    let (_, payment) = pay(&app, &party, order_id, json!({"channel": "alipay"})).await;
+    let answer = simulate(
+        &app,
+        "provincial",
+        payment["id"].as_str().unwrap(),
+        json!({"outcome": "paid", "delivery": "later", "delay_ms": 300, "times": 2}),
+    )
+    .await;
+    assert_eq!(answer["deliveries"], json!([]));
+    let (_, detail) = app
+        .get(&format!("/api/v1/fee-orders/{order_id}"), Some(&party))
+        .await;
+    assert_eq!(detail["status"], "awaiting_payment");
+    let mut status = String::new();
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (_, detail) = app
+            .get(&format!("/api/v1/fee-orders/{order_id}"), Some(&party))
+            .await;
+        status = detail["status"].as_str().unwrap().to_owned();
+        if status == "paid_awaiting_settlement" && notification_outcomes(&app, order_id).len() == 2
+        {
+            break;
+        }
+    }
+    assert_eq!(status, "paid_awaiting_settlement");
+    assert_eq!(
+        notification_outcomes(&app, order_id),
+        ["applied", "duplicate"]
+    );
+}
