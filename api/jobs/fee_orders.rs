@@ -8,9 +8,10 @@ use serde_json::json;
 use crate::domain::calendar::shanghai_date;
 use crate::domain::money::Money;
 use crate::domain::sms::SmsTemplate;
+use crate::errors::ApiError;
+use crate::services::court::notify_filer;
 use crate::store::audit::{self, Actor, Change};
-use crate::store::sms::{self, Recipient};
-use crate::store::{accounts, fee_orders, filings};
+use crate::store::{fee_orders, filings};
 
 /// Expires the notices due, a batch at a time; returns how many expired.
 pub fn expire_due(conn: &mut PgConnection) -> anyhow::Result<usize> {
@@ -40,35 +41,33 @@ pub const REMINDER_BEFORE: chrono::Duration = chrono::Duration::hours(24);
 /// once per order; returns how many were reminded.
 pub fn remind_due(conn: &mut PgConnection) -> anyhow::Result<usize> {
     let now = Utc::now();
-    let reminded = conn.transaction(|conn| {
-        let due = fee_orders::claim_reminders(conn, now, now + REMINDER_BEFORE, 100)?;
-        for order in &due {
-            let Some(filing) = filings::lock(conn, order.filing_id)? else {
-                continue;
-            };
-            let filer = accounts::find(conn, filing.filer_account_id)?;
-            // The notice runs to the end of its last day; the message names that day.
-            let last_day = shanghai_date(order.expires_at - chrono::Duration::seconds(1));
-            sms::enqueue(
-                conn,
-                Recipient {
-                    account_id: Some(filing.filer_account_id),
-                    phone: filer.as_ref().and_then(|a| a.phone.as_deref()),
-                },
-                &SmsTemplate::PaymentReminder {
-                    case_number: filing
-                        .case_number
-                        .clone()
-                        .or_else(|| filing.registration_number.clone())
-                        .unwrap_or_default(),
-                    amount: Money::from_fen(order.total_fen)
-                        .map(|m| m.to_string())
-                        .unwrap_or_default(),
-                    expires_on: last_day.format("%Y年%m月%d日").to_string(),
-                },
-            )?;
-        }
-        diesel::QueryResult::Ok(due.len())
-    })?;
+    let reminded = conn
+        .transaction(|conn| {
+            let due = fee_orders::claim_reminders(conn, now, now + REMINDER_BEFORE, 100)?;
+            for order in &due {
+                let Some(filing) = filings::lock(conn, order.filing_id)? else {
+                    continue;
+                };
+                // The notice runs to the end of its last day; the message names that day.
+                let last_day = shanghai_date(order.expires_at - chrono::Duration::seconds(1));
+                notify_filer(
+                    conn,
+                    &filing,
+                    &SmsTemplate::PaymentReminder {
+                        case_number: filing
+                            .case_number
+                            .clone()
+                            .or_else(|| filing.registration_number.clone())
+                            .unwrap_or_default(),
+                        amount: Money::from_fen(order.total_fen)
+                            .map(|m| m.to_string())
+                            .unwrap_or_default(),
+                        expires_on: last_day.format("%Y年%m月%d日").to_string(),
+                    },
+                )?;
+            }
+            Ok::<_, ApiError>(due.len())
+        })
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok(reminded)
 }

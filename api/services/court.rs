@@ -83,7 +83,8 @@ fn record(
 }
 
 /// Queues a message to the filing account's phone (recorded as not sent without one).
-fn notify_filer(
+/// Queues a message to the filing account's phone (recorded as not sent without one).
+pub(crate) fn notify_filer(
     conn: &mut PgConnection,
     filing: &FilingRow,
     template: &SmsTemplate,

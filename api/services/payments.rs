@@ -40,13 +40,12 @@ use crate::integrations::payment_platform::{
     Acknowledgement, NotificationRejection, PaymentReport, PaymentRequest, PaymentStatus,
     RefundOutcome, RefundRequest, acknowledgement,
 };
-use crate::store::accounts;
+use crate::services::court::notify_filer;
 use crate::store::audit::{self, Actor, Change};
 use crate::store::fee_orders::{self, AccountOrder, FeeOrderRow};
 use crate::store::filings::{self, FilingRow};
 use crate::store::payments::{self, NewPayment, NewRefund, PaymentRow, PaymentUpdate, RefundRow};
 use crate::store::reference;
-use crate::store::sms::{self, Recipient};
 
 /// The longest notification body kept.
 const MAX_KEPT_BODY: usize = 64 * 1024;
@@ -79,23 +78,6 @@ fn record(
             subject_id: &order.id.to_string(),
             details,
         },
-    )?;
-    Ok(())
-}
-
-fn notify_filer(
-    conn: &mut PgConnection,
-    filing: &FilingRow,
-    template: &SmsTemplate,
-) -> Result<(), ApiError> {
-    let filer = accounts::find(conn, filing.filer_account_id)?;
-    sms::enqueue(
-        conn,
-        Recipient {
-            account_id: Some(filing.filer_account_id),
-            phone: filer.as_ref().and_then(|a| a.phone.as_deref()),
-        },
-        template,
     )?;
     Ok(())
 }

@@ -33,7 +33,7 @@ pub async fn judge_session(app: &TestApp, login_name: &str, court: &str) -> Stri
     session["access_token"].as_str().unwrap().to_owned()
 }
 
-fn sms_templates_to(app: &TestApp, phone_number: &str) -> Vec<String> {
+pub fn sms_templates_to(app: &TestApp, phone_number: &str) -> Vec<String> {
     let mut conn = app.pool.get().unwrap();
     efiling::store::sms::list(&mut conn, Some(phone_number), 100)
         .unwrap()

@@ -7,7 +7,7 @@ use diesel::sql_types::Text;
 use serde_json::{Value, json};
 
 use crate::accounts::phone;
-use crate::court::judge_session;
+use crate::court::{judge_session, sms_templates_to};
 use crate::filings::submitted_civil_filing_at;
 use crate::support::{TestApp, assert_problem};
 
@@ -99,15 +99,6 @@ async fn notify(app: &TestApp, platform: &str, body: &str, signature: Option<&st
     let response = request.send().await.unwrap();
     assert_eq!(response.status(), 200);
     response.text().await.unwrap()
-}
-
-fn sms_templates_to(app: &TestApp, phone_number: &str) -> Vec<String> {
-    let mut conn = app.pool.get().unwrap();
-    efiling::store::sms::list(&mut conn, Some(phone_number), 100)
-        .unwrap()
-        .into_iter()
-        .map(|m| m.template)
-        .collect()
 }
 
 fn notification_outcomes(app: &TestApp, order: &str) -> Vec<String> {
