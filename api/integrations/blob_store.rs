@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use futures_util::stream::BoxStream;
@@ -27,48 +27,7 @@ use object_store::{ClientOptions, GetOptions, GetRange, MultipartUpload, ObjectS
 use tokio::io::AsyncReadExt;
 use tokio::task::JoinSet;
 
-/// Where blobs are kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BlobStoreConfig {
-    /// A directory on the local filesystem.
-    Local { root: PathBuf },
-    /// An S3-compatible bucket.
-    S3 {
-        bucket: String,
-        region: String,
-        /// For stores other than AWS (MinIO, a local test server).
-        endpoint: Option<String>,
-        access_key_id: String,
-        secret_access_key: String,
-    },
-}
-
-impl BlobStoreConfig {
-    /// Reads `EFILING_MATERIALS_STORE` (`local` or `s3`) and, for S3, `EFILING_S3_BUCKET`,
-    /// `EFILING_S3_REGION` (default `us-east-1`), `EFILING_S3_ENDPOINT`,
-    /// `EFILING_S3_ACCESS_KEY_ID` and `EFILING_S3_SECRET_ACCESS_KEY`.
-    pub fn from_env(data_dir: &Path) -> anyhow::Result<BlobStoreConfig> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        match var("EFILING_MATERIALS_STORE").as_deref().unwrap_or("local") {
-            "local" => Ok(BlobStoreConfig::Local {
-                root: data_dir.join("materials"),
-            }),
-            "s3" => Ok(BlobStoreConfig::S3 {
-                bucket: var("EFILING_S3_BUCKET")
-                    .context("EFILING_S3_BUCKET is required when EFILING_MATERIALS_STORE=s3")?,
-                region: var("EFILING_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
-                endpoint: var("EFILING_S3_ENDPOINT"),
-                access_key_id: var("EFILING_S3_ACCESS_KEY_ID").context(
-                    "EFILING_S3_ACCESS_KEY_ID is required when EFILING_MATERIALS_STORE=s3",
-                )?,
-                secret_access_key: var("EFILING_S3_SECRET_ACCESS_KEY").context(
-                    "EFILING_S3_SECRET_ACCESS_KEY is required when EFILING_MATERIALS_STORE=s3",
-                )?,
-            }),
-            other => bail!("EFILING_MATERIALS_STORE must be local or s3, not {other:?}"),
-        }
-    }
-}
+pub use crate::config::BlobStoreConfig;
 
 /// The store of material bytes.
 pub struct BlobStore {
