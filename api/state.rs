@@ -104,6 +104,23 @@ impl AppState {
         .await?
     }
 
+    /// Runs `work` on the blocking pool, inside the caller's tracing span, without a
+    /// connection: for work that calls an outside system and takes connections only around
+    /// those calls.
+    pub async fn blocking<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&DbPool) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        web::block(move || {
+            let _entered = span.enter();
+            work(&pool)
+        })
+        .await?
+    }
+
     /// Like [`AppState::with_conn`], inside one transaction that commits when `work`
     /// succeeds and rolls back when it fails: nothing is ever half-written.
     pub async fn transaction<T, F>(&self, work: F) -> Result<T, ApiError>

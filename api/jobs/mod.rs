@@ -59,7 +59,7 @@ pub fn run_round(conn: &mut PgConnection, state: &AppState) -> anyhow::Result<us
     );
     tally(
         "refund retries",
-        payments::retry_refunds(conn, &state.integrations.payments),
+        payments::retry_refunds(&state.pool, &state.integrations.payments),
     );
     tally(
         "idempotency purge",

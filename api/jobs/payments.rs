@@ -7,6 +7,7 @@ use diesel::PgConnection;
 use crate::domain::working_days;
 use crate::integrations::PaymentPlatforms;
 use crate::services::{payments, reconciliation};
+use crate::store::DbPool;
 
 /// How long a refund waits before it is sent again.
 const REFUND_RETRY_AFTER: Duration = Duration::minutes(5);
@@ -27,11 +28,8 @@ pub fn query_unconfirmed(
 }
 
 /// One round of refund retries; returns how many were sent again.
-pub fn retry_refunds(
-    conn: &mut PgConnection,
-    platforms: &PaymentPlatforms,
-) -> anyhow::Result<usize> {
-    payments::retry_pending_refunds(conn, platforms, REFUND_RETRY_AFTER, Utc::now())
+pub fn retry_refunds(pool: &DbPool, platforms: &PaymentPlatforms) -> anyhow::Result<usize> {
+    payments::retry_pending_refunds(pool, platforms, REFUND_RETRY_AFTER, Utc::now())
         .map_err(|e| anyhow::anyhow!("{e:?}"))
 }
 

@@ -20,6 +20,7 @@
 //! Locks are always taken in the order payment → fee order → filing.
 
 use chrono::{DateTime, Utc};
+use diesel::r2d2::{ConnectionManager, PooledConnection};
 use diesel::{Connection, PgConnection};
 use serde_json::json;
 use uuid::Uuid;
@@ -45,7 +46,7 @@ use crate::store::audit::{self, Actor, Change};
 use crate::store::fee_orders::{self, AccountOrder, FeeOrderRow};
 use crate::store::filings::{self, FilingRow};
 use crate::store::payments::{self, NewPayment, NewRefund, PaymentRow, PaymentUpdate, RefundRow};
-use crate::store::reference;
+use crate::store::{DbPool, reference};
 
 /// The longest notification body kept.
 const MAX_KEPT_BODY: usize = 64 * 1024;
@@ -185,11 +186,18 @@ fn channel_error(refusal: ChannelRefusal) -> ApiError {
     })
 }
 
+/// A pooled connection, for work that must not hold one while an outside system answers.
+fn connection(
+    pool: &DbPool,
+) -> Result<PooledConnection<ConnectionManager<PgConnection>>, ApiError> {
+    pool.get().map_err(ApiError::unavailable)
+}
+
 /// Starts a payment of an order of the caller's filings: checks it inside the order's
-/// lock, records the payment, then asks the platform (outside any transaction) and stores
-/// what the payer needs.
+/// lock, records the payment, then asks the platform (holding no database connection
+/// while it answers) and stores what the payer needs.
 pub fn start(
-    conn: &mut PgConnection,
+    pool: &DbPool,
     platforms: &PaymentPlatforms,
     account: Uuid,
     order_id: Uuid,
@@ -212,7 +220,7 @@ pub fn start(
             Some(Bank::parse(name).ok_or_else(|| ApiError::new(Code::PaymentBankUnknown))?)
         }
     };
-    let (payment, order, platform, case_number) = conn.transaction(|conn| {
+    let (payment, order, platform, case_number) = connection(pool)?.transaction(|conn| {
         let found =
             fee_orders::find_for_account(conn, order_id, account)?.ok_or_else(order_not_found)?;
         let order = fee_orders::lock(conn, found.order.id)?.ok_or_else(order_not_found)?;
@@ -260,7 +268,7 @@ pub fn start(
     };
     match platforms.get(platform).start_payment(&request) {
         Ok(session) => Ok(payments::set_session(
-            conn,
+            &mut *connection(pool)?,
             payment.id,
             session.platform_order_id.as_deref(),
             session.pay_url.as_deref(),
@@ -655,7 +663,7 @@ pub struct RefundAsk<'a> {
 
 /// Refunds part or all of a paid order of the judge's court to its refundee.
 pub fn refund(
-    conn: &mut PgConnection,
+    pool: &DbPool,
     platforms: &PaymentPlatforms,
     ask: &RefundAsk<'_>,
     now: DateTime<Utc>,
@@ -674,7 +682,7 @@ pub fn refund(
     if reason.is_empty() {
         return Err(ApiError::new(Code::RefundReasonRequired));
     }
-    let (refund, payment) = conn.transaction(|conn| {
+    let (refund, payment) = connection(pool)?.transaction(|conn| {
         let order =
             fee_orders::lock_for_court(conn, order_id, court)?.ok_or_else(order_not_found)?;
         let Some(payment_id) = order
@@ -715,13 +723,14 @@ pub fn refund(
         )?;
         Ok((refund, payment))
     })?;
-    send_refund(conn, platforms, &refund, &payment, now)
+    send_refund(pool, platforms, &refund, &payment, now)
 }
 
-/// Asks the platform to make a pending refund and records its answer; a platform that
-/// cannot be reached leaves it pending for the job to send again.
+/// Asks the platform to make a pending refund (holding no database connection while it
+/// answers) and records its answer; a platform that cannot be reached leaves it pending for
+/// the job to send again.
 pub fn send_refund(
-    conn: &mut PgConnection,
+    pool: &DbPool,
     platforms: &PaymentPlatforms,
     refund: &RefundRow,
     payment: &PaymentRow,
@@ -743,7 +752,7 @@ pub fn send_refund(
             return Ok(refund.clone());
         }
     };
-    conn.transaction(|conn| {
+    connection(pool)?.transaction(|conn| {
         let Some(current) = payments::lock_refund(conn, refund.id)? else {
             return Ok(refund.clone());
         };
@@ -820,19 +829,14 @@ pub fn send_refund(
 
 /// Sends again the refunds left pending because the platform could not be reached.
 pub fn retry_pending_refunds(
-    conn: &mut PgConnection,
+    pool: &DbPool,
     platforms: &PaymentPlatforms,
     older_than: chrono::Duration,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
-    let due = payments::pending_refunds(conn, now - older_than, 20)?;
-    for id in &due {
-        let refund = payments::find_refund(conn, *id)?;
-        let Some(refund) = refund else { continue };
-        let Some(payment) = payments::find(conn, refund.payment_id, false)? else {
-            continue;
-        };
-        send_refund(conn, platforms, &refund, &payment, now)?;
+    let due = payments::pending_refunds(&mut *connection(pool)?, now - older_than, 20)?;
+    for (refund, payment) in &due {
+        send_refund(pool, platforms, refund, payment, now)?;
     }
     Ok(due.len())
 }

@@ -263,18 +263,20 @@ pub fn refunds_for_order(conn: &mut PgConnection, order: Uuid) -> QueryResult<Ve
         .load(conn)
 }
 
-/// Pending refunds created before `before`, for the job that sends them again.
+/// Pending refunds last touched before `before`, with the payment each goes back from, for
+/// the job that sends them again.
 pub fn pending_refunds(
     conn: &mut PgConnection,
     before: DateTime<Utc>,
     limit: i64,
-) -> QueryResult<Vec<Uuid>> {
+) -> QueryResult<Vec<(RefundRow, PaymentRow)>> {
     refunds::table
+        .inner_join(payments::table)
         .filter(refunds::status.eq("pending"))
         .filter(refunds::updated_at.le(before))
         .order(refunds::created_at)
         .limit(limit)
-        .select(refunds::id)
+        .select((RefundRow::as_select(), PaymentRow::as_select()))
         .load(conn)
 }
 
@@ -307,15 +309,6 @@ pub fn unavailable_banks(conn: &mut PgConnection, city: &str) -> QueryResult<Vec
         .filter(finance_bureau_banks::available.eq(false))
         .select(finance_bureau_banks::bank)
         .load(conn)
-}
-
-/// Refund `id`.
-pub fn find_refund(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<RefundRow>> {
-    refunds::table
-        .find(id)
-        .select(RefundRow::as_select())
-        .first(conn)
-        .optional()
 }
 
 /// Payments whose money awaits a refund review (paid twice, or after the notice ran out),

@@ -398,7 +398,7 @@ pub async fn start_payment(
         bank: body.bank,
     };
     let payment = state
-        .with_conn(move |conn| service::start(conn, &platforms, account, id, &choice, Utc::now()))
+        .blocking(move |pool| service::start(pool, &platforms, account, id, &choice, Utc::now()))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((
@@ -514,9 +514,9 @@ pub async fn refund_fee_order(
     let court = judge.court_code.clone();
     let platforms = state.integrations.payments.clone();
     let refund = state
-        .with_conn(move |conn| {
+        .blocking(move |pool| {
             service::refund(
-                conn,
+                pool,
                 &platforms,
                 &RefundAsk {
                     judge: judge_id,
@@ -561,11 +561,14 @@ pub async fn download_fee_order_voucher(
     let voucher = state
         .with_conn(move |conn| service::voucher_of(conn, id, account, Utc::now()))
         .await?;
-    let font = state.voucher_font()?;
     let name = format!("交费凭证-{}.pdf", voucher.order_number);
-    let pdf = web::block(move || render(&voucher, &font))
-        .await?
-        .map_err(ApiError::internal)?;
+    // Reading the font (on first use) and laying out the page stay off the HTTP workers.
+    let fonts = state.clone();
+    let pdf = web::block(move || {
+        let font = fonts.voucher_font()?;
+        render(&voucher, &font).map_err(ApiError::internal)
+    })
+    .await??;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header(attachment(&name))
