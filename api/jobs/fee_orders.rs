@@ -9,7 +9,7 @@ use crate::domain::calendar::shanghai_date;
 use crate::domain::money::Money;
 use crate::domain::sms::SmsTemplate;
 use crate::errors::ApiError;
-use crate::services::court::notify_filer;
+use crate::services::court::{notify_filer, shown_case_number};
 use crate::store::audit::{self, Actor, Change};
 use crate::store::{fee_orders, filings};
 
@@ -54,11 +54,7 @@ pub fn remind_due(conn: &mut PgConnection) -> anyhow::Result<usize> {
                     conn,
                     &filing,
                     &SmsTemplate::PaymentReminder {
-                        case_number: filing
-                            .case_number
-                            .clone()
-                            .or_else(|| filing.registration_number.clone())
-                            .unwrap_or_default(),
+                        case_number: shown_case_number(&filing),
                         amount: Money::from_fen(order.total_fen)
                             .map(|m| m.to_string())
                             .unwrap_or_default(),

@@ -82,6 +82,16 @@ fn record(
     Ok(())
 }
 
+/// The case number shown in messages: the case number, or the registration number for
+/// kinds that join an existing case.
+pub(crate) fn shown_case_number(filing: &FilingRow) -> String {
+    filing
+        .case_number
+        .clone()
+        .or_else(|| filing.registration_number.clone())
+        .unwrap_or_default()
+}
+
 /// Queues a message to the filing account's phone (recorded as not sent without one).
 /// Queues a message to the filing account's phone (recorded as not sent without one).
 pub(crate) fn notify_filer(
@@ -754,11 +764,7 @@ pub fn reissue(
     }
     // Money that came after the notice ran out does not pay the case: the court issues a
     // new notice (and refunds the late money).
-    let paid_late = match order.paid_by_payment_id {
-        Some(payment) => payments::find(conn, payment, false)?
-            .is_some_and(|p| p.review_reason.as_deref() == Some("after_expiry")),
-        None => false,
-    };
+    let paid_late = payments::paid_after_expiry(conn, order.paid_by_payment_id)?;
     let ran_out = order.status == "expired"
         || paid_late
         || (order.status == "awaiting_payment" && order.expires_at <= now);
@@ -818,11 +824,7 @@ pub fn reissue(
         conn,
         &filing,
         &SmsTemplate::PaymentDue {
-            case_number: filing
-                .case_number
-                .clone()
-                .or_else(|| filing.registration_number.clone())
-                .unwrap_or_default(),
+            case_number: shown_case_number(&filing),
             amount: total,
             expires_on: expires_on.format("%Y年%m月%d日").to_string(),
         },

@@ -41,10 +41,10 @@ use crate::integrations::payment_platform::{
     Acknowledgement, NotificationRejection, PaymentReport, PaymentRequest, PaymentStatus,
     RefundOutcome, RefundRequest, acknowledgement,
 };
-use crate::services::court::notify_filer;
+use crate::services::court::{notify_filer, shown_case_number};
 use crate::store::audit::{self, Actor, Change};
 use crate::store::fee_orders::{self, AccountOrder, FeeOrderRow};
-use crate::store::filings::{self, FilingRow};
+use crate::store::filings;
 use crate::store::payments::{self, NewPayment, NewRefund, PaymentRow, PaymentUpdate, RefundRow};
 use crate::store::{DbPool, reference};
 
@@ -81,16 +81,6 @@ fn record(
         },
     )?;
     Ok(())
-}
-
-/// The case number shown in messages: the case number, or the registration number for
-/// kinds that join an existing case.
-fn shown_case_number(filing: &FilingRow) -> String {
-    filing
-        .case_number
-        .clone()
-        .or_else(|| filing.registration_number.clone())
-        .unwrap_or_default()
 }
 
 /// The platform of an order's court.
@@ -632,11 +622,7 @@ pub fn query_unconfirmed(
 
 /// Whether the money of a paid order came after its notice ran out.
 fn paid_late(conn: &mut PgConnection, order: &FeeOrderRow) -> Result<bool, ApiError> {
-    Ok(match order.paid_by_payment_id {
-        Some(id) => payments::find(conn, id, false)?
-            .is_some_and(|p| p.review_reason.as_deref() == Some("after_expiry")),
-        None => false,
-    })
+    Ok(payments::paid_after_expiry(conn, order.paid_by_payment_id)?)
 }
 
 /// The status of a paid order before any refund.

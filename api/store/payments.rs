@@ -367,3 +367,17 @@ pub fn set_voucher_url(
         .returning(PaymentRow::as_returning())
         .get_result(conn)
 }
+
+/// Whether the payment that paid an order (if any) brought its money after the notice ran
+/// out.
+pub fn paid_after_expiry(conn: &mut PgConnection, payment: Option<Uuid>) -> QueryResult<bool> {
+    let Some(payment) = payment else {
+        return Ok(false);
+    };
+    diesel::select(diesel::dsl::exists(
+        payments::table
+            .find(payment)
+            .filter(payments::review_reason.eq("after_expiry")),
+    ))
+    .get_result(conn)
+}

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::domain::fees::{self, FeeQuote};
 use crate::domain::kinds::{KindLookup, lookup_kind};
+use crate::domain::payment::FeeOrderStatus;
 use crate::domain::text::trim_blanks;
 use crate::errors::{ApiError, Code, FieldError};
 use crate::http::AppState;
@@ -384,19 +385,6 @@ pub struct OrderQuery {
     pub status: Option<String>,
 }
 
-/// The fee-order statuses.
-const ORDER_STATUSES: &[&str] = &[
-    "awaiting_payment",
-    "payment_in_progress",
-    "paid_awaiting_settlement",
-    "settled",
-    "expired",
-    "cancelled",
-    "paid_after_expiry",
-    "partially_refunded",
-    "refunded",
-];
-
 /// List the court's fee orders
 ///
 /// The payment overview of the judge's court: every fee order, newest first, with its
@@ -428,11 +416,9 @@ pub async fn list_court_fee_orders(
     {
         None => None,
         Some(raw) => Some(
-            ORDER_STATUSES
-                .iter()
-                .find(|s| **s == raw)
-                .copied()
-                .ok_or_else(|| ApiError::field("status", Code::ChoiceInvalid))?,
+            FeeOrderStatus::parse(raw)
+                .ok_or_else(|| ApiError::field("status", Code::ChoiceInvalid))?
+                .as_str(),
         ),
     };
     let court = judge.court_code.clone();
