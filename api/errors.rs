@@ -834,6 +834,8 @@ error_codes! {
         "The fee differs from the platform's proposal under the schedule; give the reason in override_reason.";
     DaysWaitingInvalid = "queue.days_waiting_invalid", 422,
         "等待天数应为 0 至 3650 之间的整数。", "Days waiting must be a whole number from 0 to 3650.";
+    FeeItemNotApplicable = "fee.item_not_applicable", 422,
+        "该收费项目不适用于此类案件。", "This fee item does not apply to this kind of case.";
     FeeItemRepeated = "fee.item_repeated", 422,
         "同一收费项目只能出现一次。", "Each fee item may appear only once.";
     FilingAlreadyDocketed = "filing.already_docketed", 409,
@@ -858,7 +860,8 @@ error_codes! {
     FeeOrderNotPayable = "fee_order.not_payable", 409,
         "该交费单当前状态不能交费。", "This fee order cannot be paid in its current status.";
     FeeOrderNotPaid = "fee_order.not_paid", 409,
-        "该交费单尚未交费，不能退费。", "This fee order has not been paid, so nothing can be refunded.";
+        "该交费单尚未交费（暂无可退款项，也没有交费凭证）。",
+        "This fee order has not been paid (nothing to refund, no voucher yet).";
     PaymentChannelUnavailable = "payment.channel_unavailable", 422,
         "该交费单不能使用这种支付方式，请从可用的支付方式中选择。",
         "This payment channel is not offered for this order; choose one of the channels offered.";

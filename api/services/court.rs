@@ -472,6 +472,19 @@ pub fn docket(
                             Code::FeeItemRepeated,
                         ));
                     }
+                    // The schedule names the fees of each kind of case: an appeal fee on a
+                    // first-instance case is not a matter of amount or reason.
+                    (Some(kind), _)
+                        if stated_proposal
+                            .as_ref()
+                            .or(proposal.as_ref())
+                            .is_some_and(|q| !q.items.iter().any(|i| i.item == kind)) =>
+                    {
+                        errors.push(FieldError::new(
+                            format!("fee_items.{index}.item"),
+                            Code::FeeItemNotApplicable,
+                        ));
+                    }
                     (Some(kind), Ok(amount)) => {
                         let rule = proposed_items
                             .iter()

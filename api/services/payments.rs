@@ -48,6 +48,9 @@ use crate::store::filings;
 use crate::store::payments::{self, NewPayment, NewRefund, PaymentRow, PaymentUpdate, RefundRow};
 use crate::store::{DbPool, reference};
 
+/// The longest reason of a refund.
+const MAX_REFUND_REASON_CHARS: usize = 500;
+
 /// The longest notification body kept.
 const MAX_KEPT_BODY: usize = 64 * 1024;
 
@@ -170,9 +173,8 @@ fn channel_error(refusal: ChannelRefusal) -> ApiError {
         ChannelRefusal::ChannelNotOffered => Code::PaymentChannelUnavailable,
         ChannelRefusal::BankMissing => Code::PaymentBankRequired,
         ChannelRefusal::BankNotExpected => Code::PaymentBankNotExpected,
-        ChannelRefusal::BankNotOffered | ChannelRefusal::BankUnavailable => {
-            Code::PaymentBankUnavailable
-        }
+        ChannelRefusal::BankNotOffered => Code::PaymentBankUnknown,
+        ChannelRefusal::BankUnavailable => Code::PaymentBankUnavailable,
     })
 }
 
@@ -667,6 +669,9 @@ pub fn refund(
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(ApiError::new(Code::RefundReasonRequired));
+    }
+    if reason.chars().count() > MAX_REFUND_REASON_CHARS {
+        return Err(ApiError::field("reason", Code::TextTooLong));
     }
     let (refund, payment) = connection(pool)?.transaction(|conn| {
         let order =

@@ -515,6 +515,17 @@ async fn fees_that_depart_from_the_filing_need_a_reason_and_a_case_is_docketed_o
     assert_problem(status, &body, 422, "validation.failed");
     assert_eq!(body["errors"][0]["field"], "fee_items.1.item");
     assert_eq!(body["errors"][0]["code"], "fee.item_repeated");
+    // A fee the schedule does not name for this kind of case is refused, reason or not.
+    let (status, body) = app
+        .post(
+            &path,
+            Some(&judge),
+            json!({"fee_items": [{"item": "appeal_fee", "amount": "50"}], "override_reason": "x"}),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(body["errors"][0]["field"], "fee_items.0.item");
+    assert_eq!(body["errors"][0]["code"], "fee.item_not_applicable");
     // A lower amount than the filing states departs from its proposal too.
     let (status, body) = app
         .post(&path, Some(&judge), json!({"quote": {"amount": "1"}}))

@@ -551,6 +551,14 @@ async fn channels_follow_the_amount_the_finance_bureau_and_the_jurisdiction() {
     assert_eq!(banks, ["icbc", "bocom", "ccb", "abc", "boc"]);
     let (status, problem) = pay(&app, &party, order_id, json!({"channel": "unionpay"})).await;
     assert_problem(status, &problem, 422, "payment.channel_unavailable");
+    let (status, problem) = pay(
+        &app,
+        &party,
+        order_id,
+        json!({"channel": "online_banking", "bank": "cmb"}),
+    )
+    .await;
+    assert_problem(status, &problem, 422, "payment.bank_unknown");
     let (status, payment) = pay(
         &app,
         &party,
@@ -637,6 +645,10 @@ async fn refunds_never_exceed_what_was_paid() {
         (
             json!({"amount": "1.00", "reason": "  "}),
             "refund.reason_required",
+        ),
+        (
+            json!({"amount": "1.00", "reason": "理".repeat(501)}),
+            "validation.failed",
         ),
     ] {
         let (status, problem) = app.post(&refund_path, Some(&judge), body).await;
