@@ -218,7 +218,19 @@ impl FromRequest for ServiceClient {
     }
 }
 
-pub use crate::auth::MINI_PROGRAM_SCOPE;
+pub use crate::auth::{MINI_PROGRAM_SCOPE, TRIAL_SYSTEM_SCOPE};
+
+/// A service client that holds `scope`, or the reason it may not go on.
+async fn client_with_scope(
+    req: HttpRequest,
+    scope: &'static str,
+) -> Result<ServiceClient, ApiError> {
+    let client = authenticate_client(req).await?;
+    if !client.has_scope(scope) {
+        return Err(ApiError::new(Code::AuthScopeMissing));
+    }
+    Ok(client)
+}
 
 /// The mini-program backend.
 #[derive(Debug, Clone)]
@@ -231,11 +243,27 @@ impl FromRequest for MiniProgramClient {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let client = authenticate_client(req).await?;
-            if !client.has_scope(MINI_PROGRAM_SCOPE) {
-                return Err(ApiError::new(Code::AuthScopeMissing));
-            }
-            Ok(MiniProgramClient(client))
+            Ok(MiniProgramClient(
+                client_with_scope(req, MINI_PROGRAM_SCOPE).await?,
+            ))
+        })
+    }
+}
+
+/// The courts' trial-management system.
+#[derive(Debug, Clone)]
+pub struct TrialSystemClient(pub ServiceClient);
+
+impl FromRequest for TrialSystemClient {
+    type Error = ApiError;
+    type Future = Extracting<TrialSystemClient>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            Ok(TrialSystemClient(
+                client_with_scope(req, TRIAL_SYSTEM_SCOPE).await?,
+            ))
         })
     }
 }

@@ -11,9 +11,9 @@ use diesel::{Connection, PgConnection};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::auth::MINI_PROGRAM_SCOPE;
 use crate::auth::passwords::{check_new_password, default_password, hash_password};
 use crate::auth::tokens::{random_token, token_hash};
+use crate::auth::{MINI_PROGRAM_SCOPE, TRIAL_SYSTEM_SCOPE};
 use crate::domain::calendar::shanghai_date;
 use crate::domain::licence::LicenceNumber;
 use crate::domain::name::PersonName;
@@ -697,7 +697,7 @@ fn line_at(text: &str, offset: u64) -> u64 {
 // --- Integration clients --------------------------------------------------------------
 
 /// The scopes a client can be given.
-pub const KNOWN_SCOPES: &[&str] = &[MINI_PROGRAM_SCOPE];
+pub const KNOWN_SCOPES: &[&str] = &[MINI_PROGRAM_SCOPE, TRIAL_SYSTEM_SCOPE];
 
 /// Longest client name, in characters.
 pub const CLIENT_NAME_MAX: usize = 64;
