@@ -688,6 +688,66 @@ error_codes! {
     FilingRetrialCaseOffline = "filing.retrial_case_offline", 422,
         "针对民再、行再案件的立案暂时只能到法院现场办理。",
         "Filings in 民再 and 行再 retrial cases can only be made at the court for now.";
+    RegistrationNumberFormat = "registration_number.format", 422,
+        "登记号应为10至30位数字。",
+        "A registration number is 10 to 30 digits.";
+    RegisteredCaseCourtMismatch = "registered_case.court_mismatch", 422,
+        "法院代码与案号中的法院不一致。",
+        "The court code is not the court of the case number.";
+    RegisteredCaseTypeMismatch = "registered_case.type_mismatch", 422,
+        "类型代字与案号中的类型代字不一致。",
+        "The type code is not the type code of the case number.";
+    RegisteredCaseOpenWithClosingDate = "registered_case.open_with_closing_date", 422,
+        "未结案件不应有结案日期。",
+        "An open case has no closing date.";
+    RegisteredCaseClosedBeforeRegistered = "registered_case.closed_before_registered", 422,
+        "结案日期早于立案日期。",
+        "The closing date is before the registration date.";
+    RegisteredCaseYearMismatch = "registered_case.year_mismatch", 422,
+        "立案日期的年份与案号年份不一致。",
+        "The registration date is not in the year of the case number.";
+    RegisteredCaseTooManyParties = "registered_case.too_many_parties", 422,
+        "当事人过多。",
+        "Too many parties.";
+    RegisteredCaseRegistrationNumberChanged = "registered_case.registration_number_changed", 409,
+        "该案号此前推送的登记号不同，登记号不能更改。",
+        "This case number was pushed before with another registration number; a registration number does not change.";
+    RegisteredCaseRegistrationNumberTaken = "registered_case.registration_number_taken", 409,
+        "该登记号已属于另一案件。",
+        "This registration number belongs to another case.";
+    RegisteredCaseTooManyCases = "registered_case.too_many_cases", 413,
+        "一次推送的案件过多。",
+        "Too many cases in one push.";
+    OriginalCaseNotFound = "original_case.not_found", 404,
+        "未找到该案件：请核对案号和登记号。",
+        "No such case: check the case number and the registration number.";
+    OriginalCaseAppealPeriodPassed = "original_case.appeal_period_passed", 404,
+        "只能查询到两年内结案的案件，该案件结案已超过两年，请到法院现场办理。",
+        "Only cases closed within the last two years can be found for an appeal; this one closed earlier. Please go to the court.";
+    OriginalCaseNotClosed = "original_case.not_closed", 404,
+        "该案件尚未结案，不能上诉。",
+        "The case has not been closed, so it cannot be appealed.";
+    OriginalCaseTypeNotAccepted = "original_case.type_not_accepted", 404,
+        "该类型的案件不能用于此类申请（上诉只针对民初、民撤、行初、行赔初案件）。",
+        "A case of that type cannot be used for this kind of filing (appeals are only against 民初, 民撤, 行初 and 行赔初 cases).";
+    OriginalCaseLookupNotOffered = "original_case.lookup_not_offered", 422,
+        "此类案件不提供原案查询（管辖权异议上诉请手工填写原审案件）。",
+        "No case lookup is offered for this kind (a jurisdiction-objection appeal is entered by hand).";
+    OriginalCaseLookupIncomplete = "original_case.lookup_incomplete", 400,
+        "请提供案号和登记号，或当事人的姓名（名称）和证件号码。",
+        "Give the case number and the registration number, or the name and identity number of a party.";
+    OriginalCaseLookupNotAllowed = "original_case.lookup_not_allowed", 403,
+        "当事人只能以本人的身份证号查询；查询他人案件请使用案号和登记号。",
+        "A party may look up cases by their own identity number only; use the case number and registration number otherwise.";
+    AppealDraftExists = "appeal.draft_exists", 409,
+        "您已有该案件未提交的上诉草稿，请继续编辑或删除该草稿。",
+        "You already have an unfinished appeal draft for this case: resume or delete it.";
+    AppealAlreadyAppealed = "appeal.already_appealed", 422,
+        "该当事人已对本案提起上诉（草稿或已提交），不能再次作为上诉人。",
+        "This party has already appealed the case (a saved draft or a submission) and cannot be an appellant again.";
+    OriginalCaseFilerPartiesRequired = "original_case.filer_parties_required", 422,
+        "请选择提出申请的当事人。",
+        "Choose the parties who file.";
     PayerNotPlaintiff = "payer.not_plaintiff", 422,
         "交费人不是原告：交费人、退费人只能从原告（申请人、上诉人、自诉人）一方的当事人中选择。",
         "The payer is not a plaintiff: the payer and refundee must be parties on the filer's side (plaintiff, applicant, appellant, private prosecutor).";

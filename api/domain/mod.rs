@@ -20,6 +20,7 @@ pub mod name;
 pub mod party;
 pub mod payment;
 pub mod phone;
+pub mod registered_case;
 pub mod resident_id;
 pub mod sms;
 pub mod text;

@@ -20,12 +20,14 @@ use crate::domain::sms::SmsTemplate;
 use crate::domain::text::trim_blanks;
 use crate::errors::{ApiError, Code, FieldError};
 use crate::services::filings::{FilingDetail, detail_of};
+use crate::services::registered_cases;
 use crate::store::accounts::{self, AccountRow};
 use crate::store::audit::{self, Actor, Change};
 use crate::store::case_numbers::{self, SequenceKey, Source};
 use crate::store::fee_orders::{self, FeeOrderRow, NewFeeOrder};
 use crate::store::filings::{self, FilingRow};
 use crate::store::payments;
+use crate::store::registered_cases as registered_cases_store;
 use crate::store::sms::{self, Recipient};
 
 /// Coded reasons for rejecting a filing.
@@ -605,10 +607,23 @@ pub fn docket(
             let sequence = case_numbers::next_sequence(conn, key)?;
             let number = format!("（{year}）{court}{type_code}{sequence}号");
             case_numbers::record(conn, &number, key, sequence, Source::Docketing, Some(id))?;
-            Some(number)
+            Some((number, key))
         }
     };
     let registration_number = new_registration_number(conn)?;
+    if let Some((number, key)) = &case_number {
+        registered_cases::record_docketed(
+            conn,
+            id,
+            number,
+            *key,
+            &registration_number,
+            None,
+            &parties,
+            today,
+        )?;
+    }
+    let case_number = case_number.map(|(number, _)| number);
     let event = if total.is_zero() {
         Event::AcceptWithoutFee
     } else {
@@ -741,7 +756,7 @@ fn new_registration_number(conn: &mut PgConnection) -> Result<String, ApiError> 
             "{}",
             rand::random_range(100_000_000_000u64..1_000_000_000_000)
         );
-        if !filings::registration_number_taken(conn, &number)? {
+        if !registered_cases_store::registration_number_used(conn, &number)? {
             return Ok(number);
         }
     }

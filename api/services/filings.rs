@@ -28,6 +28,7 @@ use crate::store::filings::{
     PartyValues,
 };
 use crate::store::materials as material_store;
+use crate::store::registered_cases;
 
 /// A filing with everything attached to it.
 #[derive(Debug, Clone)]
@@ -958,6 +959,39 @@ pub fn problems(
     missing_items(&snapshot, catalogue, today)
 }
 
+/// The appeal kinds, whose filings name their original case.
+pub const APPEAL_KINDS: [&str; 2] = ["civil_appeal", "administrative_appeal"];
+
+/// Problems that only the stored data shows: appellants who already appealed the same
+/// case in another saved or submitted appeal that was not rejected (APL-6).
+fn conflicts(conn: &mut PgConnection, detail: &FilingDetail) -> Result<Vec<FieldError>, ApiError> {
+    if !APPEAL_KINDS.contains(&detail.filing.kind.as_str()) {
+        return Ok(Vec::new());
+    }
+    let Some(number) = detail.filing.content["original_case"]["case_number"].as_str() else {
+        return Ok(Vec::new());
+    };
+    let identities = registered_cases::appellant_identities(
+        conn,
+        &APPEAL_KINDS,
+        number,
+        Some(detail.filing.id),
+    )?;
+    Ok(detail
+        .parties
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.role == PartyRole::Appellant.as_str())
+        .filter(|(_, p)| {
+            p.details["credit_code"]
+                .as_str()
+                .or(p.details["document_number"].as_str())
+                .is_some_and(|i| identities.iter().any(|known| known == i))
+        })
+        .map(|(index, _)| FieldError::new(format!("parties.{index}"), Code::AppealAlreadyAppealed))
+        .collect())
+}
+
 /// The check before submission, changing nothing.
 pub fn check(
     conn: &mut PgConnection,
@@ -967,7 +1001,8 @@ pub fn check(
     today: NaiveDate,
 ) -> Result<(FilingDetail, Vec<FieldError>), ApiError> {
     let detail = detail(conn, id, filer.id)?;
-    let problems = problems(&detail, catalogue, filer, today);
+    let mut problems = problems(&detail, catalogue, filer, today);
+    problems.extend(conflicts(conn, &detail)?);
     Ok((detail, problems))
 }
 
@@ -990,7 +1025,8 @@ pub fn submit(
         .map_err(|code| ApiError::new(code).with_extension("filing_status", json!(row.status)))?;
     let today = crate::domain::calendar::shanghai_date(now);
     let detail = detail_of(conn, row)?;
-    let problems = problems(&detail, catalogue, filer, today);
+    let mut problems = problems(&detail, catalogue, filer, today);
+    problems.extend(conflicts(conn, &detail)?);
     if !problems.is_empty() {
         return Err(ApiError::with_fields(Code::FilingIncomplete, problems));
     }

@@ -7,6 +7,7 @@ pub mod legal_workers;
 pub mod mini_program;
 pub mod payments;
 pub mod reconciliation;
+pub mod registered_cases;
 pub mod registrations;
 pub mod sessions;
 pub mod staff;

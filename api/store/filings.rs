@@ -208,6 +208,8 @@ pub struct FilingFilter<'a> {
     pub registration_number: Option<&'a str>,
     /// A literal part of a party's name.
     pub party_name: Option<&'a str>,
+    /// Only registered cases (with a case number) of these kinds in these statuses.
+    pub eligible: Option<(&'a [&'a str], &'a [&'a str])>,
 }
 
 /// The filings of `filer` matching `filter`, newest first (ties by id), one page, with the
@@ -246,6 +248,12 @@ pub fn list_for_filer(
         }
         if let Some(number) = filter.registration_number {
             query = query.filter(filings::registration_number.eq(number));
+        }
+        if let Some((kinds, statuses)) = filter.eligible {
+            query = query
+                .filter(filings::case_number.is_not_null())
+                .filter(filings::kind.eq_any(kinds))
+                .filter(filings::status.eq_any(statuses));
         }
         if let Some(name) = filter.party_name {
             query = query.filter(diesel::dsl::exists(
@@ -299,6 +307,11 @@ pub fn insert_party(
         .values((
             filing_parties::id.eq(id),
             filing_parties::filing_id.eq(filing),
+            // The wall clock, not the transaction's start: parties added in one transaction
+            // (a draft made from a registered case) keep the order they were added in.
+            filing_parties::created_at.eq(diesel::dsl::sql::<diesel::sql_types::Timestamptz>(
+                "clock_timestamp()",
+            )),
             party,
         ))
         .returning(PartyRow::as_returning())
@@ -651,14 +664,6 @@ pub fn mark_docketed(
         ))
         .returning(FilingRow::as_returning())
         .get_result(conn)
-}
-
-/// Whether a registration number is taken.
-pub fn registration_number_taken(conn: &mut PgConnection, number: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        filings::table.filter(filings::registration_number.eq(number)),
-    ))
-    .get_result(conn)
 }
 
 /// Whether a material is attached to a submitted (not draft) filing of `court`.

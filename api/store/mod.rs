@@ -17,6 +17,7 @@ pub mod payments;
 pub mod reconciliation;
 pub mod reference;
 pub mod reference_data;
+pub mod registered_cases;
 pub mod registrations;
 pub mod schema;
 pub mod sessions;

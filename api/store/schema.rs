@@ -597,6 +597,84 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Who found which registered case through a lookup, and how: only they may act on it by id (draft an appeal from it).
+    registered_case_access (account_id, case_id) {
+        /// The account that looked the case up.
+        account_id -> Uuid,
+        /// The case it found.
+        case_id -> Uuid,
+        /// case_and_registration_number or party_details (the name and identity number of a party).
+        via -> Text,
+        /// The first lookup that found it.
+        first_at -> Timestamptz,
+        /// The latest lookup that found it.
+        last_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// The parties of a registered case, in the order the court lists them.
+    registered_case_parties (id) {
+        /// Party id; kept while the trial system pushes the same party at the same position.
+        id -> Uuid,
+        /// The registered case.
+        case_id -> Uuid,
+        /// Position in the list of parties, from 0.
+        position -> Int2,
+        /// The role in that case (plaintiff, defendant, third_party, appellant, appellee, applicant, respondent, private_prosecutor, accused, …).
+        role -> Text,
+        /// natural_person, legal_person or unincorporated_organisation.
+        party_type -> Text,
+        /// Name, normalised.
+        name -> Text,
+        /// The canonical identity document number of a person, or the unified social credit code of an organisation; how parties are matched to accounts.
+        identity_number -> Nullable<Text>,
+        /// The validated party, in the shape of a filing party (documents, address, representative …).
+        details -> Jsonb,
+    }
+}
+
+diesel::table! {
+    /// Registered cases known to the platform: pushed by the trial system or docketed here. Looked up by case number and registration number, never browsed.
+    registered_cases (id) {
+        /// Registered case id.
+        id -> Uuid,
+        /// The canonical case number; the key the trial system upserts by.
+        case_number -> Text,
+        /// The registration number; with the case number it opens the case.
+        registration_number -> Text,
+        /// The court code of the case number (the court that registered the case; it may since have been retired).
+        court_code -> Text,
+        /// The year of the case number.
+        year -> Int2,
+        /// The type code of the case number (民初, 行初, 执, …).
+        type_code -> Text,
+        /// The cause of action or charge, as the court recorded it.
+        cause -> Nullable<Text>,
+        /// open or closed.
+        status -> Text,
+        /// When the case was registered (Asia/Shanghai date).
+        registered_on -> Nullable<Date>,
+        /// When the case was closed (Asia/Shanghai date); set exactly when closed.
+        closed_on -> Nullable<Date>,
+        /// The number of the judgment or ruling that closed the case.
+        judgment_document_number -> Nullable<Text>,
+        /// trial_system (pushed) or docketing (registered on this platform; the trial system may push it later).
+        source -> Text,
+        /// The online filing the case was registered from, if any.
+        filing_id -> Nullable<Uuid>,
+        /// The integration client that last pushed the case.
+        pushed_by -> Nullable<Uuid>,
+        /// When the trial system last pushed the case.
+        pushed_at -> Nullable<Timestamptz>,
+        /// When the platform first learnt of the case.
+        created_at -> Timestamptz,
+        /// Last change.
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     /// Each attempt to register, verified asynchronously against the citizen or lawyer registry.
     registrations (id) {
         /// Registration id, returned to the registrant.
@@ -866,6 +944,11 @@ diesel::joinable!(refresh_tokens -> session_families (family_id));
 diesel::joinable!(refunds -> accounts (requested_by));
 diesel::joinable!(refunds -> fee_orders (fee_order_id));
 diesel::joinable!(refunds -> payments (payment_id));
+diesel::joinable!(registered_case_access -> accounts (account_id));
+diesel::joinable!(registered_case_access -> registered_cases (case_id));
+diesel::joinable!(registered_case_parties -> registered_cases (case_id));
+diesel::joinable!(registered_cases -> filings (filing_id));
+diesel::joinable!(registered_cases -> service_clients (pushed_by));
 diesel::joinable!(registrations -> accounts (account_id));
 diesel::joinable!(retired_court_codes -> courts (successor_code));
 diesel::joinable!(session_families -> accounts (account_id));
@@ -901,6 +984,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     reconciliation_reports,
     refresh_tokens,
     refunds,
+    registered_case_access,
+    registered_case_parties,
+    registered_cases,
     registrations,
     retired_court_codes,
     service_clients,

@@ -14,6 +14,7 @@ mod materials;
 mod materials_s3;
 mod mini_program;
 mod operations;
+mod original_cases;
 mod payments;
 mod reference;
 mod schema;

@@ -15,10 +15,11 @@ use crate::domain::calendar::shanghai_date;
 use crate::domain::case_number::CaseNumber;
 use crate::domain::catalogue::Catalogue;
 use crate::domain::filing_status::FilingStatus;
-use crate::domain::kinds::{FilingKind, KindLookup, lookup_kind};
+use crate::domain::kinds::{FilingKind, KindLookup, ONLINE_KINDS, lookup_kind};
 use crate::domain::materials::Category;
 use crate::domain::money::Money;
 use crate::domain::party::PartyInput;
+use crate::domain::registered_case::type_accepted;
 use crate::domain::text::{fold_code, trim_blanks};
 use crate::errors::{ApiError, Code, FieldError};
 use crate::http::AppState;
@@ -1203,6 +1204,10 @@ pub struct CaseQuery {
     pub registration_number: Option<String>,
     /// Part of a party's name.
     pub party_name: Option<String>,
+    /// `in_litigation_preservation`: only the filings that can be the main case of an
+    /// in-litigation preservation — registered cases (with a case number) of a kind it
+    /// accepts, awaiting payment, paid or accepted.
+    pub eligible_for: Option<String>,
 }
 
 /// A filing in a list.
@@ -1300,7 +1305,17 @@ struct Filters {
     filing_reference: Option<String>,
     registration_number: Option<String>,
     party_name: Option<String>,
+    eligible: Option<(Vec<&'static str>, &'static [&'static str])>,
 }
+
+/// The statuses of a filing that has reached the payment stage or been paid (or accepted
+/// without a fee): it can be the main case of an in-litigation preservation.
+const PRESERVATION_MAIN_CASE_STATUSES: &[&str] = &[
+    "awaiting_payment",
+    "paid_awaiting_settlement",
+    "settled",
+    "accepted",
+];
 
 impl Filters {
     fn parse(
@@ -1364,10 +1379,30 @@ impl Filters {
                 }
             }
         });
+        let eligible = text(&query.eligible_for).and_then(|raw| match lookup_kind(&raw) {
+            KindLookup::Online(FilingKind::InLitigationPreservation) => {
+                let kinds = ONLINE_KINDS
+                    .iter()
+                    .filter(|rules| {
+                        rules
+                            .type_codes
+                            .iter()
+                            .any(|code| type_accepted(FilingKind::InLitigationPreservation, code))
+                    })
+                    .map(|rules| rules.kind.as_str())
+                    .collect();
+                Some((kinds, PRESERVATION_MAIN_CASE_STATUSES))
+            }
+            _ => {
+                errors.push(FieldError::new("eligible_for", Code::ChoiceInvalid));
+                None
+            }
+        });
         if !errors.is_empty() {
             return Err(ApiError::validation(errors));
         }
         Ok(Filters {
+            eligible,
             status,
             kind,
             court_code: text(&query.court_code).map(|c| fold_code(&c)),
@@ -1391,6 +1426,10 @@ impl Filters {
             filing_reference: self.filing_reference.as_deref(),
             registration_number: self.registration_number.as_deref(),
             party_name: self.party_name.as_deref(),
+            eligible: self
+                .eligible
+                .as_ref()
+                .map(|(kinds, statuses)| (kinds.as_slice(), *statuses)),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod fee_orders;
 pub mod filing_lists;
 pub mod materials;
 pub mod mini_program;
+pub mod original_cases;
 pub mod password_resets;
 pub mod reconciliation;
 pub mod registrations;
@@ -59,6 +60,10 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(cases::detach_material)
         .service(cases::check_case)
         .service(cases::submit_case)
+        .service(original_cases::list_original_cases)
+        .service(original_cases::get_original_case)
+        .service(original_cases::create_draft_from_original_case)
+        .service(original_cases::push_registered_cases)
         .service(court::list_review_queue)
         .service(court::review_case)
         .service(court::docket_case)

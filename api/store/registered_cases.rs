@@ -1,0 +1,366 @@
+//! Registered cases (pushed by the trial system or docketed here), their parties, and who
+//! found which through a lookup.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::PgConnection;
+use diesel::dsl::{exists, sql};
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::schema::{filings, registered_case_access, registered_case_parties, registered_cases};
+
+/// A registered case row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = registered_cases)]
+pub struct CaseRow {
+    pub id: Uuid,
+    pub case_number: String,
+    pub registration_number: String,
+    pub court_code: String,
+    pub year: i16,
+    pub type_code: String,
+    pub cause: Option<String>,
+    pub status: String,
+    pub registered_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub judgment_document_number: Option<String>,
+    pub source: String,
+    pub filing_id: Option<Uuid>,
+    pub pushed_by: Option<Uuid>,
+    pub pushed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A party of a registered case.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = registered_case_parties)]
+pub struct PartyRow {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub position: i16,
+    pub role: String,
+    pub party_type: String,
+    pub name: String,
+    pub identity_number: Option<String>,
+    pub details: Value,
+}
+
+/// The facts of a case as a push or a docketing states them.
+#[derive(Debug, Clone, AsChangeset, Insertable)]
+#[diesel(table_name = registered_cases, treat_none_as_null = true)]
+pub struct CaseValues<'a> {
+    pub registration_number: &'a str,
+    pub court_code: &'a str,
+    pub year: i16,
+    pub type_code: &'a str,
+    pub cause: Option<&'a str>,
+    pub status: &'a str,
+    pub registered_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub judgment_document_number: Option<&'a str>,
+}
+
+/// A party as it is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartyValues {
+    pub role: String,
+    pub party_type: String,
+    pub name: String,
+    pub identity_number: Option<String>,
+    pub details: Value,
+}
+
+/// Where a new case comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin {
+    TrialSystem { client: Uuid, at: DateTime<Utc> },
+    Docketing { filing: Uuid },
+}
+
+/// The case numbered `case_number`, locked for the rest of the transaction when `lock`.
+pub fn find_by_number(
+    conn: &mut PgConnection,
+    case_number: &str,
+    lock: bool,
+) -> QueryResult<Option<CaseRow>> {
+    let query = registered_cases::table
+        .filter(registered_cases::case_number.eq(case_number))
+        .select(CaseRow::as_select());
+    if lock {
+        query.for_update().first(conn).optional()
+    } else {
+        query.first(conn).optional()
+    }
+}
+
+pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<CaseRow>> {
+    registered_cases::table
+        .find(id)
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The case opened by this pair of numbers.
+pub fn find_by_numbers(
+    conn: &mut PgConnection,
+    case_number: &str,
+    registration_number: &str,
+) -> QueryResult<Option<CaseRow>> {
+    registered_cases::table
+        .filter(registered_cases::case_number.eq(case_number))
+        .filter(registered_cases::registration_number.eq(registration_number))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Cases in which a party of this name and identity number takes part, newest first.
+pub fn find_by_party(
+    conn: &mut PgConnection,
+    names: &[String],
+    identity_number: &str,
+    limit: i64,
+) -> QueryResult<Vec<CaseRow>> {
+    registered_cases::table
+        .filter(exists(
+            registered_case_parties::table
+                .filter(registered_case_parties::case_id.eq(registered_cases::id))
+                .filter(registered_case_parties::identity_number.eq(identity_number))
+                .filter(registered_case_parties::name.eq_any(names)),
+        ))
+        .order((registered_cases::created_at.desc(), registered_cases::id))
+        .limit(limit)
+        .select(CaseRow::as_select())
+        .load(conn)
+}
+
+/// Whether another case or an online filing holds this registration number.
+pub fn registration_number_used(
+    conn: &mut PgConnection,
+    registration_number: &str,
+) -> QueryResult<bool> {
+    let by_case = diesel::select(exists(
+        registered_cases::table
+            .filter(registered_cases::registration_number.eq(registration_number)),
+    ))
+    .get_result::<bool>(conn)?;
+    if by_case {
+        return Ok(true);
+    }
+    diesel::select(exists(
+        filings::table.filter(filings::registration_number.eq(registration_number)),
+    ))
+    .get_result(conn)
+}
+
+/// Records a new case.
+pub fn insert(
+    conn: &mut PgConnection,
+    case_number: &str,
+    values: &CaseValues<'_>,
+    origin: Origin,
+) -> QueryResult<CaseRow> {
+    let (source, filing, client, pushed_at) = match origin {
+        Origin::TrialSystem { client, at } => ("trial_system", None, Some(client), Some(at)),
+        Origin::Docketing { filing } => ("docketing", Some(filing), None, None),
+    };
+    diesel::insert_into(registered_cases::table)
+        .values((
+            registered_cases::id.eq(Uuid::new_v4()),
+            registered_cases::case_number.eq(case_number),
+            values,
+            registered_cases::source.eq(source),
+            registered_cases::filing_id.eq(filing),
+            registered_cases::pushed_by.eq(client),
+            registered_cases::pushed_at.eq(pushed_at),
+        ))
+        .returning(CaseRow::as_returning())
+        .get_result(conn)
+}
+
+/// Applies a push to a known case.
+pub fn update_pushed(
+    conn: &mut PgConnection,
+    id: Uuid,
+    values: &CaseValues<'_>,
+    client: Uuid,
+    at: DateTime<Utc>,
+    changed: bool,
+) -> QueryResult<CaseRow> {
+    let query = diesel::update(registered_cases::table.find(id));
+    if changed {
+        query
+            .set((
+                values,
+                registered_cases::pushed_by.eq(client),
+                registered_cases::pushed_at.eq(at),
+                registered_cases::updated_at.eq(at),
+            ))
+            .returning(CaseRow::as_returning())
+            .get_result(conn)
+    } else {
+        query
+            .set((
+                registered_cases::pushed_by.eq(client),
+                registered_cases::pushed_at.eq(at),
+            ))
+            .returning(CaseRow::as_returning())
+            .get_result(conn)
+    }
+}
+
+/// The parties of a case in the court's order.
+pub fn parties(conn: &mut PgConnection, case_id: Uuid) -> QueryResult<Vec<PartyRow>> {
+    registered_case_parties::table
+        .filter(registered_case_parties::case_id.eq(case_id))
+        .order(registered_case_parties::position)
+        .select(PartyRow::as_select())
+        .load(conn)
+}
+
+/// The parties of several cases, in each case's order.
+pub fn parties_of(conn: &mut PgConnection, case_ids: &[Uuid]) -> QueryResult<Vec<PartyRow>> {
+    registered_case_parties::table
+        .filter(registered_case_parties::case_id.eq_any(case_ids))
+        .order((
+            registered_case_parties::case_id,
+            registered_case_parties::position,
+        ))
+        .select(PartyRow::as_select())
+        .load(conn)
+}
+
+/// Replaces the parties of a case: a party at a position keeps its id, positions beyond the
+/// new list are removed.
+pub fn replace_parties(
+    conn: &mut PgConnection,
+    case_id: Uuid,
+    parties: &[PartyValues],
+) -> QueryResult<()> {
+    for (position, party) in parties.iter().enumerate() {
+        let position = i16::try_from(position).unwrap_or(i16::MAX);
+        diesel::insert_into(registered_case_parties::table)
+            .values((
+                registered_case_parties::id.eq(Uuid::new_v4()),
+                registered_case_parties::case_id.eq(case_id),
+                registered_case_parties::position.eq(position),
+                registered_case_parties::role.eq(&party.role),
+                registered_case_parties::party_type.eq(&party.party_type),
+                registered_case_parties::name.eq(&party.name),
+                registered_case_parties::identity_number.eq(&party.identity_number),
+                registered_case_parties::details.eq(&party.details),
+            ))
+            .on_conflict((
+                registered_case_parties::case_id,
+                registered_case_parties::position,
+            ))
+            .do_update()
+            .set((
+                registered_case_parties::role.eq(&party.role),
+                registered_case_parties::party_type.eq(&party.party_type),
+                registered_case_parties::name.eq(&party.name),
+                registered_case_parties::identity_number.eq(&party.identity_number),
+                registered_case_parties::details.eq(&party.details),
+            ))
+            .execute(conn)?;
+    }
+    let kept = i16::try_from(parties.len()).unwrap_or(i16::MAX);
+    diesel::delete(
+        registered_case_parties::table
+            .filter(registered_case_parties::case_id.eq(case_id))
+            .filter(registered_case_parties::position.ge(kept)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Records that `account` found `case` through a lookup made `via` one of the two ways.
+pub fn grant(conn: &mut PgConnection, account: Uuid, case: Uuid, via: &str) -> QueryResult<()> {
+    diesel::insert_into(registered_case_access::table)
+        .values((
+            registered_case_access::account_id.eq(account),
+            registered_case_access::case_id.eq(case),
+            registered_case_access::via.eq(via),
+        ))
+        .on_conflict((
+            registered_case_access::account_id,
+            registered_case_access::case_id,
+        ))
+        .do_update()
+        .set(registered_case_access::last_at.eq(diesel::dsl::now))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether `account` found `case` through a lookup before.
+pub fn has_access(conn: &mut PgConnection, account: Uuid, case: Uuid) -> QueryResult<bool> {
+    diesel::select(exists(registered_case_access::table.find((account, case)))).get_result(conn)
+}
+
+/// Whether `identity_number` (a verified account's) is a party of `case`.
+pub fn is_party(conn: &mut PgConnection, case: Uuid, identity_number: &str) -> QueryResult<bool> {
+    diesel::select(exists(
+        registered_case_parties::table
+            .filter(registered_case_parties::case_id.eq(case))
+            .filter(registered_case_parties::identity_number.eq(identity_number)),
+    ))
+    .get_result(conn)
+}
+
+/// The unfinished (draft) filing of `account` of one of `kinds` whose original case is
+/// `case_number`, if there is one.
+pub fn unfinished_draft(
+    conn: &mut PgConnection,
+    account: Uuid,
+    kinds: &[&str],
+    case_number: &str,
+) -> QueryResult<Option<Uuid>> {
+    filings::table
+        .filter(filings::filer_account_id.eq(account))
+        .filter(filings::status.eq("draft"))
+        .filter(filings::kind.eq_any(kinds))
+        .filter(
+            sql::<Bool>("(content -> 'original_case' ->> 'case_number') = ")
+                .bind::<Text, _>(case_number),
+        )
+        .order(filings::created_at)
+        .select(filings::id)
+        .first(conn)
+        .optional()
+}
+
+/// The identity numbers of the appellants of every appeal of `case_number` that is saved
+/// or submitted and was not rejected, by any account, leaving out the filing `except`.
+pub fn appellant_identities(
+    conn: &mut PgConnection,
+    kinds: &[&str],
+    case_number: &str,
+    except: Option<Uuid>,
+) -> QueryResult<Vec<String>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        identity: String,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT DISTINCT coalesce(p.details ->> 'credit_code', p.details ->> 'document_number')
+                AS identity
+           FROM filings f
+           JOIN filing_parties p ON p.filing_id = f.id
+          WHERE f.kind = ANY($1)
+            AND (f.content -> 'original_case' ->> 'case_number') = $2
+            AND f.status <> 'rejected'
+            AND f.id IS DISTINCT FROM $3
+            AND p.role = 'appellant'
+            AND coalesce(p.details ->> 'credit_code', p.details ->> 'document_number') IS NOT NULL",
+    )
+    .bind::<diesel::sql_types::Array<Text>, _>(kinds)
+    .bind::<Text, _>(case_number)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(except)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.identity).collect())
+}

@@ -1,0 +1,700 @@
+//! Registered cases over HTTP: pushes from the trial system, original-case lookups for
+//! appeals and for filings in existing cases, drafts from a hit, and the appeal rules.
+
+use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
+use serde_json::{Value, json};
+
+use crate::accounts::{id_number, party_session};
+use crate::court::judge_session;
+use crate::filings::submitted_civil_filing;
+use crate::support::{TestApp, assert_problem};
+use efiling::services::staff;
+
+/// Creates the trial system's integration client; returns its key.
+pub fn trial_system_key(app: &TestApp) -> String {
+    let mut conn = app.pool.get().unwrap();
+    staff::create_client(
+        &mut conn,
+        "trial-system",
+        &["trial_system".to_owned()],
+        &staff::cli_actor(),
+    )
+    .unwrap()
+    .key
+}
+
+fn today() -> NaiveDate {
+    Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+}
+
+fn company(name: &str) -> Value {
+    let body = "91370102MA3C4N5X0";
+    let check = efiling::domain::credit_code::check_character(body).unwrap();
+    json!({"role": "defendant", "type": "legal_person", "name": name,
+           "credit_code": format!("{body}{check}"), "representative_name": "李四"})
+}
+
+fn person(role: &str, name: &str, n: u32) -> Value {
+    json!({"role": role, "type": "natural_person", "name": name,
+           "document_type": "resident_id", "document_number": id_number(n),
+           "phone": "13912345678"})
+}
+
+/// A closed civil first-instance case of 鲁0102 numbered `sequence` in the year it was
+/// closed, with registration number `registration`.
+fn closed_case(sequence: u32, registration: &str, closed_on: NaiveDate, parties: Value) -> Value {
+    let year = closed_on.year();
+    json!({
+        "case_number": format!("（{year}）鲁0102民初{sequence}号"),
+        "registration_number": registration,
+        "court_code": "鲁0102",
+        "type_code": "民初",
+        "cause": "买卖合同纠纷",
+        "status": "closed",
+        "registered_on": NaiveDate::from_ymd_opt(year, 1, 1).unwrap().to_string(),
+        "closed_on": closed_on.to_string(),
+        "judgment_document_number": format!("（{year}）鲁0102民初{sequence}号民事判决书"),
+        "parties": parties,
+    })
+}
+
+async fn push(app: &TestApp, key: &str, cases: Value) -> Value {
+    let (status, body) = app
+        .post(
+            "/api/v1/integrations/trial-system/cases",
+            Some(key),
+            json!({ "cases": cases }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// The full-width spelling of a canonical case number: `（２０２４）鲁０１０２民初７号`.
+fn full_width(number: &str) -> String {
+    number
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap(),
+            c => c,
+        })
+        .collect()
+}
+
+fn lookup_path(case_number: &str, registration: &str) -> String {
+    format!(
+        "/api/v1/original-cases?case_number={}&registration_number={}",
+        urlencoding(case_number),
+        registration
+    )
+}
+
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_case_closed_700_days_ago_yields_an_appeal_draft_and_one_closed_800_days_ago_is_not_found()
+ {
+    let app = TestApp::spawn().await;
+    let key = trial_system_key(&app);
+    let (party, _) = party_session(&app, 501).await;
+    let recent = today() - Duration::days(700);
+    let old = today() - Duration::days(800);
+    let parties = json!([
+        person("plaintiff", "张三", 501),
+        company("济南某某商贸有限公司")
+    ]);
+    let report = push(
+        &app,
+        &key,
+        json!([
+            closed_case(11, "37010200000011", recent, parties.clone()),
+            closed_case(12, "37010200000012", old, parties),
+        ]),
+    )
+    .await;
+    assert_eq!(report["counts"]["created"], 2, "{report}");
+    let recent_number = format!("（{}）鲁0102民初11号", recent.year());
+    let old_number = format!("（{}）鲁0102民初12号", old.year());
+
+    // Found in full-width spelling, with its parties and the court an appeal goes to.
+    let (status, body) = app
+        .get(
+            &lookup_path(&full_width(&recent_number), "37010200000011"),
+            Some(&party),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let hit = &body["items"][0];
+    assert_eq!(hit["case_number"], recent_number);
+    assert_eq!(hit["status"], "closed");
+    assert_eq!(hit["filing"]["kind"], "civil_appeal");
+    assert_eq!(hit["filing"]["accepting_court_code"], "鲁01");
+    assert_eq!(hit["filing"]["unfinished_draft_id"], Value::Null);
+    assert_eq!(hit["parties"].as_array().unwrap().len(), 2);
+    let masked = hit["parties"][0]["identity_number"].as_str().unwrap();
+    assert!(masked.contains('*') && !masked.contains(&id_number(501)[4..14]));
+    let plaintiff = hit["parties"][0]["id"].as_str().unwrap().to_owned();
+    let case_id = hit["id"].as_str().unwrap().to_owned();
+
+    // Closed 800 days ago: not found for an appeal.
+    let (status, body) = app
+        .get(&lookup_path(&old_number, "37010200000012"), Some(&party))
+        .await;
+    assert_problem(status, &body, 404, "original_case.appeal_period_passed");
+
+    // One call makes the draft, at the superior court, with appellant and appellee.
+    let (status, draft) = app
+        .post(
+            &format!("/api/v1/original-cases/{case_id}/drafts"),
+            Some(&party),
+            json!({ "party_ids": [plaintiff] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{draft}");
+    assert_eq!(draft["kind"], "civil_appeal");
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["court_code"], "鲁01");
+    assert_eq!(draft["original_case"]["case_number"], recent_number);
+    assert_eq!(draft["original_case"]["judgment_date"], recent.to_string());
+    let roles: Vec<(&str, &str)> = draft["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["role"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        roles,
+        [("appellant", "张三"), ("appellee", "济南某某商贸有限公司")]
+    );
+    assert_eq!(draft["parties"][0]["document_number"], id_number(501));
+    let draft_id = draft["id"].as_str().unwrap().to_owned();
+
+    // The hit now names the unfinished draft, and a second draft is refused with its id.
+    let (_, body) = app
+        .get(&lookup_path(&recent_number, "37010200000011"), Some(&party))
+        .await;
+    assert_eq!(body["items"][0]["filing"]["unfinished_draft_id"], draft_id);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/original-cases/{case_id}/drafts"),
+            Some(&party),
+            json!({ "party_ids": [plaintiff] }),
+        )
+        .await;
+    assert_problem(status, &body, 409, "appeal.draft_exists");
+    assert_eq!(body["draft_id"], draft_id);
+}
+
+#[actix_web::test]
+async fn the_appeal_window_ends_on_the_same_day_two_years_back() {
+    let app = TestApp::spawn().await;
+    let key = trial_system_key(&app);
+    let (party, _) = party_session(&app, 502).await;
+    let edge = today().checked_sub_months(Months::new(24)).unwrap();
+    let outside = edge - Duration::days(1);
+    let parties = json!([person("plaintiff", "张三", 502), company("某公司")]);
+    push(
+        &app,
+        &key,
+        json!([
+            closed_case(21, "37010200000021", edge, parties.clone()),
+            closed_case(22, "37010200000022", outside, parties),
+        ]),
+    )
+    .await;
+    let (status, body) = app
+        .get(
+            &lookup_path(
+                &format!("（{}）鲁0102民初21号", edge.year()),
+                "37010200000021",
+            ),
+            Some(&party),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app
+        .get(
+            &lookup_path(
+                &format!("({})鲁0102民初22号", outside.year()),
+                "37010200000022",
+            ),
+            Some(&party),
+        )
+        .await;
+    assert_problem(status, &body, 404, "original_case.appeal_period_passed");
+}
+
+#[actix_web::test]
+async fn pushes_report_bad_rows_keep_good_ones_and_are_idempotent() {
+    let app = TestApp::spawn().await;
+    let key = trial_system_key(&app);
+    let closed_on = today() - Duration::days(30);
+    let good = closed_case(
+        31,
+        "37010200000031",
+        closed_on,
+        json!([person("plaintiff", "王五", 503), company("某公司")]),
+    );
+    let mut bad_number = good.clone();
+    bad_number["case_number"] = json!("（2014）历民初字第123号");
+    let mut bad_party = closed_case(
+        32,
+        "37010200000032",
+        closed_on,
+        json!([{"role": "plaintiff", "type": "natural_person", "name": "赵六",
+                "document_type": "resident_id", "document_number": "370102199001011239"},
+               {"role": "judge", "type": "legal_person", "name": "某公司"}]),
+    );
+    bad_party["registration_number"] = json!("12345");
+    let mut open_with_date = good.clone();
+    open_with_date["case_number"] = json!(format!("（{}）鲁0102民初33号", closed_on.year()));
+    open_with_date["registration_number"] = json!("37010200000033");
+    open_with_date["status"] = json!("open");
+    let report = push(
+        &app,
+        &key,
+        json!([
+            good.clone(),
+            bad_number,
+            bad_party,
+            open_with_date,
+            "not a case"
+        ]),
+    )
+    .await;
+    assert_eq!(
+        report["counts"],
+        json!({"created": 1, "updated": 0, "unchanged": 0, "rejected": 4})
+    );
+    let fields = |index: usize| -> Vec<(String, String)> {
+        report["results"][index]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(report["results"][0]["outcome"], "created");
+    assert_eq!(fields(1)[0].0, "case_number");
+    let bad_party_fields = fields(2);
+    assert!(bad_party_fields.contains(&(
+        "registration_number".to_owned(),
+        "registration_number.format".to_owned()
+    )));
+    assert!(
+        bad_party_fields
+            .iter()
+            .any(|(f, _)| f == "parties.0.document_number"),
+        "{bad_party_fields:?}"
+    );
+    assert!(
+        bad_party_fields.contains(&("parties.1.role".to_owned(), "party.role_invalid".to_owned()))
+    );
+    assert_eq!(
+        fields(3),
+        [(
+            "closed_on".to_owned(),
+            "registered_case.open_with_closing_date".to_owned()
+        )]
+    );
+    assert_eq!(fields(4)[0].1, "body.invalid");
+
+    // The same case again changes nothing; a new fact updates it; the registration number
+    // never changes.
+    let report = push(&app, &key, json!([good.clone()])).await;
+    assert_eq!(report["results"][0]["outcome"], "unchanged");
+    let mut renamed = good.clone();
+    renamed["cause"] = json!("民间借贷纠纷");
+    let report = push(&app, &key, json!([renamed])).await;
+    assert_eq!(report["results"][0]["outcome"], "updated");
+    let mut renumbered = good.clone();
+    renumbered["registration_number"] = json!("37010299999999");
+    let report = push(&app, &key, json!([renumbered])).await;
+    assert_eq!(
+        report["results"][0]["errors"][0]["code"],
+        "registered_case.registration_number_changed"
+    );
+
+    // Only the trial system pushes.
+    let (party, _) = party_session(&app, 504).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/integrations/trial-system/cases",
+            Some(&party),
+            json!({"cases": [good.clone()]}),
+        )
+        .await;
+    assert_problem(status, &body, 401, "auth.service_client_required");
+    let mini = crate::mini_program::mini_program_key(&app);
+    let (status, body) = app
+        .post(
+            "/api/v1/integrations/trial-system/cases",
+            Some(&mini),
+            json!({"cases": [good]}),
+        )
+        .await;
+    assert_problem(status, &body, 403, "auth.scope_missing");
+    let (status, body) = app
+        .post(
+            "/api/v1/integrations/trial-system/cases",
+            Some(&key),
+            json!({"cases": []}),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+}
+
+#[actix_web::test]
+async fn a_pushed_number_is_never_handed_out_by_docketing() {
+    let app = TestApp::spawn().await;
+    let key = trial_system_key(&app);
+    let year = today().year();
+    let mut open = closed_case(
+        1,
+        "37010200000001",
+        today(),
+        json!([person("plaintiff", "王五", 505), company("某公司")]),
+    );
+    open["status"] = json!("open");
+    open["closed_on"] = Value::Null;
+    open["judgment_document_number"] = Value::Null;
+    open["registered_on"] = json!(today().to_string());
+    let report = push(&app, &key, json!([open])).await;
+    assert_eq!(report["counts"]["created"], 1, "{report}");
+
+    let (_, id, _, _) = submitted_civil_filing(&app, 506).await;
+    let judge = judge_session(&app, "judge.pushed", "鲁0102").await;
+    app.post(
+        &format!("/api/v1/cases/{id}/review"),
+        Some(&judge),
+        json!({"decision": "approve"}),
+    )
+    .await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/cases/{id}/docketing"),
+            Some(&judge),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["case"]["case_number"],
+        format!("（{year}）鲁0102民初2号")
+    );
+}
+
+#[actix_web::test]
+async fn a_party_who_appealed_cannot_appeal_again_and_lookups_by_party_are_limited() {
+    let app = TestApp::spawn().await;
+    let key = trial_system_key(&app);
+    let (first, _) = party_session(&app, 507).await;
+    let (second, _) = party_session(&app, 508).await;
+    let closed_on = today() - Duration::days(60);
+    push(
+        &app,
+        &key,
+        json!([closed_case(
+            41,
+            "37010200000041",
+            closed_on,
+            json!([
+                person("plaintiff", "张三", 507),
+                person("defendant", "张三", 508)
+            ]),
+        )]),
+    )
+    .await;
+    let number = format!("（{}）鲁0102民初41号", closed_on.year());
+
+    // The first party finds the case by their own name and ID number and appeals.
+    let (status, body) = app
+        .get(
+            &format!(
+                "/api/v1/original-cases?party_name={}&party_identity_number={}",
+                urlencoding("张三"),
+                id_number(507).to_lowercase()
+            ),
+            Some(&first),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["items"].as_array().unwrap().len(), 1, "{body}");
+    let case_id = body["items"][0]["id"].as_str().unwrap().to_owned();
+    let plaintiff = body["items"][0]["parties"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let defendant = body["items"][0]["parties"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/original-cases/{case_id}/drafts"),
+            Some(&first),
+            json!({ "party_ids": [plaintiff] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+
+    // A party may not look up someone else's ID number, nor act on a case not found.
+    let (status, body) = app
+        .get(
+            &format!(
+                "/api/v1/original-cases?party_name={}&party_identity_number={}",
+                urlencoding("张三"),
+                id_number(507)
+            ),
+            Some(&second),
+        )
+        .await;
+    assert_problem(status, &body, 403, "original_case.lookup_not_allowed");
+    let (stranger, _) = party_session(&app, 509).await;
+    let (status, body) = app
+        .get(
+            &format!("/api/v1/original-cases/{case_id}"),
+            Some(&stranger),
+        )
+        .await;
+    assert_problem(status, &body, 404, "original_case.not_found");
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/original-cases/{case_id}/drafts"),
+            Some(&stranger),
+            json!({ "party_ids": [defendant] }),
+        )
+        .await;
+    assert_problem(status, &body, 404, "original_case.not_found");
+
+    // The second party (a party of the case) sees that the plaintiff already appealed; the
+    // plaintiff cannot be chosen again, the defendant can.
+    let (status, body) = app
+        .get(&lookup_path(&number, "37010200000041"), Some(&second))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["items"][0]["parties"][0]["already_appealed"], true);
+    assert_eq!(body["items"][0]["parties"][1]["already_appealed"], false);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/original-cases/{case_id}/drafts"),
+            Some(&second),
+            json!({ "party_ids": [plaintiff] }),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert_eq!(body["errors"][0]["code"], "appeal.already_appealed");
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/original-cases/{case_id}/drafts"),
+            Some(&second),
+            json!({ "party_ids": [defendant] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["parties"][0]["role"], "appellee");
+    assert_eq!(body["parties"][1]["role"], "appellant");
+}
+
+#[actix_web::test]
+async fn in_litigation_preservation_lists_only_eligible_filings_and_finds_other_accounts_cases() {
+    let app = TestApp::spawn().await;
+    let (filer, docketed_id, _, _) = submitted_civil_filing(&app, 510).await;
+    let judge = judge_session(&app, "judge.preserve", "鲁0102").await;
+    app.post(
+        &format!("/api/v1/cases/{docketed_id}/review"),
+        Some(&judge),
+        json!({"decision": "approve"}),
+    )
+    .await;
+    let (status, docketed) = app
+        .post(
+            &format!("/api/v1/cases/{docketed_id}/docketing"),
+            Some(&judge),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{docketed}");
+    // A second filing of the same account, submitted only, and a draft.
+    let (_, body) = app
+        .post(
+            "/api/v1/cases",
+            Some(&filer),
+            json!({"kind": "civil_first_instance", "court_code": "鲁0102"}),
+        )
+        .await;
+    assert_eq!(body["status"], "draft");
+
+    let (status, list) = app
+        .get(
+            "/api/v1/cases?eligible_for=in_litigation_preservation",
+            Some(&filer),
+        )
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let ids: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [docketed_id.as_str()]);
+    let (status, body) = app
+        .get("/api/v1/cases?eligible_for=civil_appeal", Some(&filer))
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+
+    // Another account names the case by its numbers, and drafts a preservation in it.
+    let case_number = docketed["case"]["case_number"].as_str().unwrap().to_owned();
+    let registration = docketed["case"]["registration_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (other, _) = party_session(&app, 511).await;
+    let (status, body) = app
+        .get(
+            &format!(
+                "{}&kind=in_litigation_preservation",
+                lookup_path(&case_number, &registration)
+            ),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let hit = &body["items"][0];
+    assert_eq!(hit["status"], "open");
+    assert_eq!(hit["filing"]["accepting_court_code"], "鲁0102");
+    let applicant = hit["parties"][0]["id"].as_str().unwrap().to_owned();
+    let (status, draft) = app
+        .post(
+            &format!(
+                "/api/v1/original-cases/{}/drafts",
+                hit["id"].as_str().unwrap()
+            ),
+            Some(&other),
+            json!({"kind": "in_litigation_preservation", "party_ids": [applicant]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{draft}");
+    assert_eq!(draft["kind"], "in_litigation_preservation");
+    assert_eq!(draft["court_code"], "鲁0102");
+    assert_eq!(draft["existing_case_number"], case_number);
+    assert_eq!(draft["parties"][1]["role"], "respondent");
+    // Without a kind, an open case is not appealable.
+    let (status, body) = app
+        .get(&lookup_path(&case_number, &registration), Some(&other))
+        .await;
+    assert_problem(status, &body, 404, "original_case.not_closed");
+}
+
+#[actix_web::test]
+async fn a_reconsideration_is_drafted_from_a_pushed_enforcement_case() {
+    let app = TestApp::spawn().await;
+    let key = trial_system_key(&app);
+    let (party, _) = party_session(&app, 512).await;
+    let report = push(
+        &app,
+        &key,
+        json!([{
+            "case_number": "（2020）鲁0102执19号",
+            "registration_number": "37010220000019",
+            "status": "open",
+            "parties": [
+                {"role": "applicant", "type": "natural_person", "name": "张三",
+                 "document_type": "resident_id", "document_number": id_number(512)},
+                {"role": "respondent", "type": "legal_person", "name": "某公司",
+                 "credit_code": company("某公司")["credit_code"], "representative_name": "李四"}
+            ]
+        }]),
+    )
+    .await;
+    assert_eq!(report["counts"]["created"], 1, "{report}");
+    let (status, body) = app
+        .get(
+            &format!(
+                "{}&kind=enforcement_reconsideration",
+                lookup_path("(2020)鲁0102执019", "37010220000019")
+            ),
+            Some(&party),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let hit = &body["items"][0];
+    assert_eq!(hit["filing"]["accepting_court_code"], "鲁01");
+    let (status, draft) = app
+        .post(
+            &format!(
+                "/api/v1/original-cases/{}/drafts",
+                hit["id"].as_str().unwrap()
+            ),
+            Some(&party),
+            json!({
+                "kind": "enforcement_reconsideration",
+                "party_ids": [hit["parties"][0]["id"]],
+                "content": {"reconsideration": {
+                    "matter": "objection_to_enforcement_act",
+                    "enforcement_basis_number": "（2019）鲁0102民初100号"
+                }}
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{draft}");
+    assert_eq!(draft["court_code"], "鲁01");
+    assert_eq!(
+        draft["reconsideration"]["original_case_number"],
+        "（2020）鲁0102执19号"
+    );
+    // Jurisdiction-objection appeals are entered by hand.
+    let (status, body) = app
+        .get(
+            &format!(
+                "{}&kind=jurisdiction_objection_appeal",
+                lookup_path("（2020）鲁0102执19号", "37010220000019")
+            ),
+            Some(&party),
+        )
+        .await;
+    assert_problem(status, &body, 422, "original_case.lookup_not_offered");
+}
+
+#[actix_web::test]
+async fn failed_lookups_are_limited() {
+    let app = TestApp::spawn().await;
+    let (party, _) = party_session(&app, 513).await;
+    let (status, body) = app
+        .get("/api/v1/original-cases?case_number=x", Some(&party))
+        .await;
+    assert_problem(status, &body, 400, "original_case.lookup_incomplete");
+    for attempt in 0..20 {
+        let (status, body) = app
+            .get(
+                &lookup_path("（2024）鲁0102民初1号", &format!("{:014}", attempt)),
+                Some(&party),
+            )
+            .await;
+        assert_problem(status, &body, 404, "original_case.not_found");
+    }
+    let (status, body) = app
+        .get(
+            &lookup_path("（2024）鲁0102民初1号", "37010200000001"),
+            Some(&party),
+        )
+        .await;
+    assert_problem(status, &body, 429, "rate_limited");
+    let (status, body) = app.get("/api/v1/original-cases", Some(&party)).await;
+    assert_problem(status, &body, 429, "rate_limited");
+}
