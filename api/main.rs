@@ -57,6 +57,48 @@ enum Command {
         #[command(subcommand)]
         command: ClientsCommand,
     },
+    /// Play the courts' trial-management system against a running service (development).
+    TrialSystem {
+        #[command(subcommand)]
+        command: TrialSystemCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TrialSystemCommand {
+    /// Push realistic registered cases (open and closed, across the basic courts), then read
+    /// the feed of filings and register every case docketed on the platform by pushing it
+    /// back; with `--follow`, keep reading the feed.
+    Simulate {
+        /// The platform, e.g. http://127.0.0.1:8080.
+        #[arg(
+            long,
+            env = "EFILING_BASE_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        base_url: String,
+        /// The key of an integration client holding the `trial_system` scope
+        /// (`efiling clients create --name trial-system --scope trial_system`).
+        #[arg(long, env = "EFILING_TRIAL_SYSTEM_KEY")]
+        key: String,
+        /// How many cases to push first.
+        #[arg(long, default_value_t = 50)]
+        cases: usize,
+        /// The first sequence number of the pushed cases' numbers (each case takes the
+        /// next); pick a range docketing has not reached.
+        #[arg(long, default_value_t = 80_000)]
+        first_sequence: u32,
+        /// Seed of the generated cases: the same seed pushes the same cases (an update
+        /// changes nothing).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Keep reading the feed every few seconds until stopped.
+        #[arg(long)]
+        follow: bool,
+        /// Seconds between reads of the feed with `--follow`.
+        #[arg(long, default_value_t = 5)]
+        interval_seconds: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -168,6 +210,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             server::serve(config)
         }
         Command::Accounts { command } => with_database(|conn| accounts(conn, command)),
+        Command::TrialSystem {
+            command:
+                TrialSystemCommand::Simulate {
+                    base_url,
+                    key,
+                    cases,
+                    first_sequence,
+                    seed,
+                    follow,
+                    interval_seconds,
+                },
+        } => simulate_trial_system(
+            &base_url,
+            &key,
+            cases,
+            first_sequence,
+            seed,
+            follow.then(|| std::time::Duration::from_secs(interval_seconds.max(1))),
+        ),
         Command::Clients {
             command: ClientsCommand::Create { name, scopes },
         } => with_database(|conn| {
@@ -182,6 +243,46 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", client.key);
             Ok(())
         }),
+    }
+}
+
+/// Plays the trial system: pushes generated cases, then reads the feed (and keeps reading
+/// every `follow` when given), printing what it does.
+fn simulate_trial_system(
+    base_url: &str,
+    key: &str,
+    cases: usize,
+    first_sequence: u32,
+    seed: u64,
+    follow: Option<std::time::Duration>,
+) -> anyhow::Result<()> {
+    use efiling::integrations::trial_system::{Simulator, realistic_cases};
+    let mut simulator = Simulator::new(base_url, key);
+    if cases > 0 {
+        let courts = simulator.basic_courts()?;
+        let today = efiling::domain::calendar::shanghai_date(chrono::Utc::now());
+        let generated = realistic_cases(cases, &courts, first_sequence, today, seed);
+        for report in simulator.push(&generated)? {
+            println!("pushed: {}", report["counts"]);
+            for result in report["results"].as_array().into_iter().flatten() {
+                if result["outcome"] == "rejected" {
+                    println!("  rejected {}: {}", result["case_number"], result["errors"]);
+                }
+            }
+        }
+    }
+    loop {
+        let round = simulator.consume_feed()?;
+        println!(
+            "feed: {} new items, {} docketed cases registered back, cursor {}",
+            round.feed_items,
+            round.registered_back,
+            simulator.cursor.as_deref().unwrap_or("(start)")
+        );
+        match follow {
+            Some(interval) => std::thread::sleep(interval),
+            None => return Ok(()),
+        }
     }
 }
 

@@ -54,6 +54,7 @@ pub mod payment_platform;
 pub mod sms;
 #[cfg(test)]
 mod test_server;
+pub mod trial_system;
 
 use std::path::Path;
 use std::sync::Arc;
