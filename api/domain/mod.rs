@@ -23,4 +23,5 @@ pub mod phone;
 pub mod resident_id;
 pub mod sms;
 pub mod text;
+pub mod trial_feed;
 pub mod working_days;
