@@ -10,3 +10,4 @@ pub mod reconciliation;
 pub mod registrations;
 pub mod sessions;
 pub mod staff;
+pub mod trial_feed;
