@@ -53,17 +53,18 @@ clients retry honour an `Idempotency-Key` header.",
         (name = "fees", description = "Paying court fees: the account's fee orders, their channels, payments, and the payment platforms' notifications."),
         (name = "materials", description = "Uploading and downloading PDFs and images."),
         (name = "administration", description = "Staff accounts, support and the SMS log."),
-        (name = "integrations", description = "Endpoints for integration clients (mini program)."),
+        (name = "integrations", description = "Endpoints for integration clients (mini program, trial-management system)."),
         (name = "operations", description = "Health, readiness and metrics.")
     ),
     components(schemas(problem::Problem, problem::ProblemField))
 )]
 struct ApiDoc;
 
-/// The views of stored parties and agents are their input plus `id` and `created_at`; the
-/// inputs refuse unknown fields (`additionalProperties: false`), which would make every
-/// stored view invalid against its own schema. The views therefore get a copy of the input
-/// schema that allows more properties.
+/// The views of stored parties and agents (of cases and of the trial-system feed) are their
+/// input plus `id` (and `created_at`); the inputs refuse unknown fields
+/// (`additionalProperties: false`), which would make every stored view invalid against its
+/// own schema. The views therefore get a copy of the input schema that allows more
+/// properties.
 struct StoredViews;
 
 impl utoipa::Modify for StoredViews {
@@ -73,7 +74,12 @@ impl utoipa::Modify for StoredViews {
         let Some(components) = openapi.components.as_mut() else {
             return;
         };
-        for (view, input) in [("PartyView", "PartyInput"), ("AgentView", "AgentInput")] {
+        for (view, input) in [
+            ("PartyView", "PartyInput"),
+            ("AgentView", "AgentInput"),
+            ("FeedParty", "PartyInput"),
+            ("FeedAgent", "AgentInput"),
+        ] {
             let Some(RefOr::T(Schema::Object(mut open))) = components.schemas.get(input).cloned()
             else {
                 continue;
