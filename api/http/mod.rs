@@ -41,7 +41,7 @@ clients retry honour an `Idempotency-Key` header.",
         license(name = "Proprietary")
     ),
     servers((url = "/", description = "This server")),
-    modifiers(&BearerSecurity, &StoredViews),
+    modifiers(&BearerSecurity),
     tags(
         (name = "reference", description = "Courts, causes of action and filing kinds."),
         (name = "registrations", description = "Registering parties and lawyers."),
@@ -224,6 +224,11 @@ where
 pub fn openapi() -> utoipa::openapi::OpenApi {
     static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     DOCUMENT
-        .get_or_init(|| routes(App::new().into_utoipa_app()).split_for_parts().1)
+        .get_or_init(|| {
+            let mut document = routes(App::new().into_utoipa_app()).split_for_parts().1;
+            // The schemas of the routes are known only now, not when `ApiDoc` is built.
+            utoipa::Modify::modify(&StoredViews, &mut document);
+            document
+        })
         .clone()
 }
