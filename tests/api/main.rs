@@ -19,3 +19,4 @@ mod reference;
 mod schema;
 mod staff;
 mod support;
+mod trial_feed;
