@@ -952,4 +952,11 @@ error_codes! {
         "The payment voucher cannot be produced right now; try again later or use the payment platform's voucher.";
     ReconciliationReportNotFound = "reconciliation_report.not_found", 404,
         "该日尚未对账。", "That day has not been reconciled.";
+
+    // --- Trial-system feed ---
+    FeedCursorInvalid = "feed.cursor_invalid", 400,
+        "游标无效：请原样使用上一页返回的 next_cursor，或不传以从头读取。",
+        "The cursor is invalid: pass the next_cursor of the previous page unchanged, or none to read from the start.";
+    FeedLimitInvalid = "feed.limit_invalid", 422,
+        "每次读取条数应为 1 到 500 之间的整数。", "The limit must be an integer from 1 to 500.";
 }

@@ -24,4 +24,5 @@ pub mod registered_case;
 pub mod resident_id;
 pub mod sms;
 pub mod text;
+pub mod trial_feed;
 pub mod working_days;

@@ -41,7 +41,7 @@ clients retry honour an `Idempotency-Key` header.",
         license(name = "Proprietary")
     ),
     servers((url = "/", description = "This server")),
-    modifiers(&BearerSecurity, &StoredViews),
+    modifiers(&BearerSecurity),
     tags(
         (name = "reference", description = "Courts, causes of action and filing kinds."),
         (name = "registrations", description = "Registering parties and lawyers."),
@@ -53,17 +53,18 @@ clients retry honour an `Idempotency-Key` header.",
         (name = "fees", description = "Paying court fees: the account's fee orders, their channels, payments, and the payment platforms' notifications."),
         (name = "materials", description = "Uploading and downloading PDFs and images."),
         (name = "administration", description = "Staff accounts, support and the SMS log."),
-        (name = "integrations", description = "Endpoints for integration clients (mini program)."),
+        (name = "integrations", description = "Endpoints for integration clients (mini program, trial-management system)."),
         (name = "operations", description = "Health, readiness and metrics.")
     ),
     components(schemas(problem::Problem, problem::ProblemField))
 )]
 struct ApiDoc;
 
-/// The views of stored parties and agents are their input plus `id` and `created_at`; the
-/// inputs refuse unknown fields (`additionalProperties: false`), which would make every
-/// stored view invalid against its own schema. The views therefore get a copy of the input
-/// schema that allows more properties.
+/// The views of stored parties and agents (of cases and of the trial-system feed) are their
+/// input plus `id` (and `created_at`); the inputs refuse unknown fields
+/// (`additionalProperties: false`), which would make every stored view invalid against its
+/// own schema. The views therefore get a copy of the input schema that allows more
+/// properties.
 struct StoredViews;
 
 impl utoipa::Modify for StoredViews {
@@ -73,7 +74,12 @@ impl utoipa::Modify for StoredViews {
         let Some(components) = openapi.components.as_mut() else {
             return;
         };
-        for (view, input) in [("PartyView", "PartyInput"), ("AgentView", "AgentInput")] {
+        for (view, input) in [
+            ("PartyView", "PartyInput"),
+            ("AgentView", "AgentInput"),
+            ("FeedParty", "PartyInput"),
+            ("FeedAgent", "AgentInput"),
+        ] {
             let Some(RefOr::T(Schema::Object(mut open))) = components.schemas.get(input).cloned()
             else {
                 continue;
@@ -218,6 +224,11 @@ where
 pub fn openapi() -> utoipa::openapi::OpenApi {
     static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     DOCUMENT
-        .get_or_init(|| routes(App::new().into_utoipa_app()).split_for_parts().1)
+        .get_or_init(|| {
+            let mut document = routes(App::new().into_utoipa_app()).split_for_parts().1;
+            // The schemas of the routes are known only now, not when `ApiDoc` is built.
+            utoipa::Modify::modify(&StoredViews, &mut document);
+            document
+        })
         .clone()
 }

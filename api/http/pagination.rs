@@ -75,7 +75,9 @@ impl PageParams {
     }
 }
 
-fn parse_bounded(raw: Option<&str>, min: u32, max: u32, default: u32) -> Option<u32> {
+/// A number sent as text: `default` when absent or blank, `None` when not an integer within
+/// `min..=max`.
+pub(crate) fn parse_bounded(raw: Option<&str>, min: u32, max: u32, default: u32) -> Option<u32> {
     match raw.map(str::trim) {
         None | Some("") => Some(default),
         Some(text) => text.parse::<u32>().ok().filter(|n| (min..=max).contains(n)),

@@ -21,6 +21,7 @@ use crate::domain::text::trim_blanks;
 use crate::errors::{ApiError, Code, FieldError};
 use crate::services::filings::{FilingDetail, detail_of};
 use crate::services::registered_cases;
+use crate::services::trial_feed;
 use crate::store::accounts::{self, AccountRow};
 use crate::store::audit::{self, Actor, Change};
 use crate::store::case_numbers::{self, SequenceKey, Source};
@@ -264,6 +265,15 @@ pub fn review(
         },
         id,
         json!({ "reason_code": rejection.as_ref().map(|r| r.0) }),
+    )?;
+    trial_feed::filing_reviewed(
+        conn,
+        &reviewed,
+        judge.id,
+        rejection
+            .as_ref()
+            .map(|(code, text)| (*code, text.as_str())),
+        now,
     )?;
     Ok(reviewed)
 }
@@ -721,6 +731,7 @@ pub fn docket(
             "override_reason": override_reason.filter(|_| departs),
         }),
     )?;
+    trial_feed::filing_docketed(conn, &docketed, order.as_ref(), judge.id, now)?;
     Ok((docketed, order))
 }
 
@@ -864,5 +875,6 @@ pub fn reissue(
         filing.id,
         json!({ "replaces": order.order_number, "order_number": renewed.order_number }),
     )?;
+    trial_feed::fee_order_issued(conn, &filing, &renewed, &order, judge.id, now)?;
     Ok(renewed)
 }

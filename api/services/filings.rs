@@ -20,6 +20,7 @@ use crate::domain::materials::Category;
 use crate::domain::party::{self, PartyInput};
 use crate::domain::text::{fold_code, trim_blanks};
 use crate::errors::{ApiError, Code, FieldError};
+use crate::services::trial_feed;
 use crate::store::accounts::AccountRow;
 use crate::store::audit::{self, Actor, Change};
 use crate::store::fee_orders::{self, FeeOrderRow};
@@ -1047,7 +1048,9 @@ pub fn submit(
             "court_code": submitted.court_code,
         }),
     )?;
-    detail_of(conn, submitted)
+    let detail = detail_of(conn, submitted)?;
+    trial_feed::filing_submitted(conn, &detail, status == FilingStatus::Rejected, now)?;
+    Ok(detail)
 }
 
 /// A filing reference: `LA` (立案), the submission date in Asia/Shanghai and a number of

@@ -11,3 +11,4 @@ pub mod registered_cases;
 pub mod registrations;
 pub mod sessions;
 pub mod staff;
+pub mod trial_feed;

@@ -42,6 +42,7 @@ use crate::integrations::payment_platform::{
     RefundOutcome, RefundRequest, acknowledgement,
 };
 use crate::services::court::{notify_filer, shown_case_number};
+use crate::services::trial_feed::{self, PaidReport};
 use crate::store::audit::{self, Actor, Change};
 use crate::store::fee_orders::{self, AccountOrder, FeeOrderRow};
 use crate::store::filings;
@@ -385,6 +386,17 @@ fn apply_report(
                     if let Ok(next) = filing_status.apply(Event::Pay) {
                         filings::set_status(conn, filing.id, next.as_str(), now)?;
                     }
+                    trial_feed::fee_order_paid(
+                        conn,
+                        &filing,
+                        &order,
+                        payment,
+                        PaidReport {
+                            paid_at,
+                            transaction_id: report.transaction_id.as_deref(),
+                        },
+                        now,
+                    )?;
                     notify_filer(
                         conn,
                         &filing,
@@ -410,16 +422,17 @@ fn apply_report(
                 }
                 Some(_) => {
                     payments::update(conn, payment.id, &update("paid", Some("after_expiry")))?;
-                    if let Some(filing) = filings::lock(conn, order.filing_id)? {
-                        notify_filer(
-                            conn,
-                            &filing,
-                            &SmsTemplate::PaymentAfterExpiry {
-                                case_number: shown_case_number(&filing),
-                                amount: money(order.total_fen).to_string(),
-                            },
-                        )?;
-                    }
+                    let filing = filings::lock(conn, order.filing_id)?.ok_or_else(|| {
+                        ApiError::internal(anyhow::anyhow!("order of a missing filing"))
+                    })?;
+                    notify_filer(
+                        conn,
+                        &filing,
+                        &SmsTemplate::PaymentAfterExpiry {
+                            case_number: shown_case_number(&filing),
+                            amount: money(order.total_fen).to_string(),
+                        },
+                    )?;
                     let order = fee_orders::mark_paid(
                         conn,
                         order.id,
@@ -427,6 +440,18 @@ fn apply_report(
                         payment.id,
                         &payment.channel,
                         paid_at,
+                        now,
+                    )?;
+                    // The court refunds money that came too late: it must hear of it too.
+                    trial_feed::fee_order_paid(
+                        conn,
+                        &filing,
+                        &order,
+                        payment,
+                        PaidReport {
+                            paid_at,
+                            transaction_id: report.transaction_id.as_deref(),
+                        },
                         now,
                     )?;
                     record(
@@ -783,6 +808,7 @@ pub fn send_refund(
                         refundee_name: refund.refundee_name.clone(),
                     },
                 )?;
+                trial_feed::fee_order_refunded(conn, &filing, &order, &done, now)?;
                 record(
                     conn,
                     &actor,

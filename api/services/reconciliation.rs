@@ -20,6 +20,7 @@ use crate::domain::working_days::WorkingCalendar;
 use crate::errors::{ApiError, Code};
 use crate::integrations::PaymentPlatforms;
 use crate::integrations::payment_platform::StatementLine;
+use crate::services::trial_feed;
 use crate::store::audit::{self, Actor, Change};
 use crate::store::payments::PaymentRow;
 use crate::store::reconciliation::{self, ReportRow};
@@ -66,13 +67,14 @@ fn settle(
         None => return Ok(false),
     };
     let order = fee_orders::mark_settled(conn, order.id, status.as_str(), now)?;
-    if let Some(filing) = filings::lock(conn, order.filing_id)? {
-        let current =
-            FilingStatus::parse(&filing.status).expect("the database only holds known statuses");
-        if let Ok(next) = current.apply(Event::Settle) {
-            filings::set_status(conn, filing.id, next.as_str(), now)?;
-        }
+    let filing = filings::lock(conn, order.filing_id)?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("order of a missing filing")))?;
+    let current =
+        FilingStatus::parse(&filing.status).expect("the database only holds known statuses");
+    if let Ok(next) = current.apply(Event::Settle) {
+        filings::set_status(conn, filing.id, next.as_str(), now)?;
     }
+    trial_feed::fee_order_settled(conn, &filing, &order, payment, now)?;
     audit::record(
         conn,
         &Actor::system("reconciliation"),
@@ -128,9 +130,12 @@ pub fn reconcile(
         let mut matched: Vec<PaymentRow> = Vec::new();
         let mut missing_in_statement = Vec::new();
         let mut amount_mismatches = Vec::new();
+        // Read without a lock: order numbers never change, and this transaction must take
+        // its first lock (and so its transaction id) only when it settles, after it has read
+        // every payment it settles — the order of the trial-system feed depends on it.
         let order_number = |conn: &mut PgConnection, payment: &PaymentRow| {
-            fee_orders::lock(conn, payment.fee_order_id)
-                .map(|order| order.map(|o| o.order_number).unwrap_or_default())
+            fee_orders::order_number(conn, payment.fee_order_id)
+                .map(|number| number.unwrap_or_default())
         };
         let mut compare = |conn: &mut PgConnection,
                            payment: PaymentRow,

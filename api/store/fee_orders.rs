@@ -256,6 +256,15 @@ pub fn find_for_account(
     }))
 }
 
+/// The number of order `id`.
+pub fn order_number(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<String>> {
+    fee_orders::table
+        .find(id)
+        .select(fee_orders::order_number)
+        .first(conn)
+        .optional()
+}
+
 /// Order `id`, locked for the rest of the transaction.
 pub fn lock(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<FeeOrderRow>> {
     fee_orders::table

@@ -682,6 +682,17 @@ pub fn material_in_court(
     .get_result(conn)
 }
 
+/// Whether a material is attached to a submitted (not draft) filing of any court.
+pub fn material_submitted(conn: &mut PgConnection, material: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        filing_materials::table
+            .inner_join(filings::table)
+            .filter(filing_materials::material_id.eq(material))
+            .filter(filings::status.ne("draft")),
+    ))
+    .get_result(conn)
+}
+
 /// Moves a filing to another status (driven by its fee order), locking nothing more.
 pub fn set_status(
     conn: &mut PgConnection,

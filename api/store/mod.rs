@@ -23,6 +23,7 @@ pub mod schema;
 pub mod sessions;
 pub mod sms;
 pub mod sync_runs;
+pub mod trial_feed;
 
 use std::time::Duration;
 

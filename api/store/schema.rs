@@ -922,6 +922,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Changes of filings and their fee orders for the trial-management system, read in (txid, id) order and handed out only once every transaction that could still add an earlier row has ended.
+    trial_system_feed (id) {
+        /// Row id, in the order rows were written; orders the rows of one transaction.
+        id -> Int8,
+        /// The id (with epoch) of the transaction that wrote the row; readers get the row once no transaction with a smaller id is still running.
+        txid -> Int8,
+        /// What happened, named as readers see it (filing.submitted, fee_order.paid, …); the contract lists every event.
+        event -> Text,
+        /// The filing the change concerns.
+        filing_id -> Uuid,
+        /// The court that handles the filing.
+        court_code -> Text,
+        /// The facts of the change as readers get them, a JSON object whose members depend on the event.
+        payload -> Jsonb,
+        /// When the change was made.
+        occurred_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(accounts -> courts (court_code));
 diesel::joinable!(case_numbers -> filings (filing_id));
 diesel::joinable!(fee_orders -> accounts (issued_by));
@@ -953,6 +973,7 @@ diesel::joinable!(registrations -> accounts (account_id));
 diesel::joinable!(retired_court_codes -> courts (successor_code));
 diesel::joinable!(session_families -> accounts (account_id));
 diesel::joinable!(sms_messages -> accounts (account_id));
+diesel::joinable!(trial_system_feed -> filings (filing_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -992,4 +1013,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_clients,
     session_families,
     sms_messages,
+    trial_system_feed,
 );

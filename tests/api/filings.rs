@@ -46,7 +46,12 @@ pub async fn call(
 }
 
 /// Creates a draft; returns its id and ETag.
-async fn draft(app: &TestApp, token: &str, kind: &str, court: Option<&str>) -> (String, String) {
+pub async fn draft(
+    app: &TestApp,
+    token: &str,
+    kind: &str,
+    court: Option<&str>,
+) -> (String, String) {
     let (status, etag, body) = call(
         app,
         Method::POST,
@@ -62,7 +67,7 @@ async fn draft(app: &TestApp, token: &str, kind: &str, court: Option<&str>) -> (
     (body["id"].as_str().unwrap().to_owned(), etag.unwrap())
 }
 
-async fn patch(
+pub async fn patch(
     app: &TestApp,
     token: &str,
     id: &str,
@@ -81,7 +86,7 @@ async fn patch(
     .await
 }
 
-async fn etag_of(app: &TestApp, token: &str, id: &str) -> String {
+pub async fn etag_of(app: &TestApp, token: &str, id: &str) -> String {
     let (status, etag, body) = call(
         app,
         Method::GET,
@@ -96,7 +101,7 @@ async fn etag_of(app: &TestApp, token: &str, id: &str) -> String {
     etag.unwrap()
 }
 
-async fn add_party(app: &TestApp, token: &str, id: &str, party: Value) -> (u16, Value) {
+pub async fn add_party(app: &TestApp, token: &str, id: &str, party: Value) -> (u16, Value) {
     let (status, _, body) = call(
         app,
         Method::POST,
@@ -110,7 +115,7 @@ async fn add_party(app: &TestApp, token: &str, id: &str, party: Value) -> (u16, 
     (status, body)
 }
 
-async fn attach(app: &TestApp, token: &str, id: &str, pages: usize, category: &str) -> String {
+pub async fn attach(app: &TestApp, token: &str, id: &str, pages: usize, category: &str) -> String {
     let (status, material) = upload(app, token, "材料.pdf", pdf(pages), category, None).await;
     assert_eq!(status, 201, "{material}");
     let material_id = material["id"].as_str().unwrap().to_owned();
@@ -129,7 +134,7 @@ async fn attach(app: &TestApp, token: &str, id: &str, pages: usize, category: &s
     material_id
 }
 
-fn plaintiff(n: u32) -> Value {
+pub fn plaintiff(n: u32) -> Value {
     json!({
         "role": "plaintiff", "type": "natural_person", "name": "张三",
         "document_type": "resident_id", "document_number": id_number(n),

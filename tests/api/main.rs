@@ -20,3 +20,4 @@ mod reference;
 mod schema;
 mod staff;
 mod support;
+mod trial_feed;

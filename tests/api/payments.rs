@@ -13,7 +13,7 @@ use crate::support::{TestApp, assert_problem};
 
 /// A filing of party `n` at `court`, approved and docketed by a new judge with `docketing`
 /// as the body: (party token, judge token, filing id, fee order).
-async fn docketed(
+pub async fn docketed(
     app: &TestApp,
     n: u32,
     court: &str,
@@ -41,14 +41,14 @@ async fn docketed(
 }
 
 /// Docketing with a fee set by the judge.
-fn with_fee(amount: &str) -> Value {
+pub fn with_fee(amount: &str) -> Value {
     json!({
         "fee_items": [{"item": "acceptance_fee", "amount": amount}],
         "override_reason": "按审理需要确定",
     })
 }
 
-async fn pay(app: &TestApp, party: &str, order: &str, body: Value) -> (u16, Value) {
+pub async fn pay(app: &TestApp, party: &str, order: &str, body: Value) -> (u16, Value) {
     app.post(
         &format!("/api/v1/fee-orders/{order}/payments"),
         Some(party),
@@ -58,7 +58,7 @@ async fn pay(app: &TestApp, party: &str, order: &str, body: Value) -> (u16, Valu
 }
 
 /// Tells the simulator what the payer did.
-async fn simulate(app: &TestApp, platform: &str, payment: &str, body: Value) -> Value {
+pub async fn simulate(app: &TestApp, platform: &str, payment: &str, body: Value) -> Value {
     let response = app
         .client
         .post(app.url(&format!(

@@ -453,9 +453,19 @@ pub async fn download_material(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let material = readable_material(&state, &caller, id.into_inner()).await?;
+    serve_material(&state, &req, &material).await
+}
+
+/// Answers the bytes of a material the caller may read: an attachment named after the
+/// original file, a `Range` answered with 206.
+pub(crate) async fn serve_material(
+    state: &AppState,
+    req: &HttpRequest,
+    material: &MaterialRow,
+) -> Result<HttpResponse, ApiError> {
     uploads::serve_stored(
-        &state,
-        &req,
+        state,
+        req,
         uploads::StoredFile {
             storage_key: &material.storage_key,
             content_type: &material.content_type,

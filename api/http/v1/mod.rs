@@ -19,6 +19,7 @@ pub mod password_resets;
 pub mod reconciliation;
 pub mod registrations;
 pub mod sessions;
+pub mod trial_system;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -94,5 +95,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(admin_password_resets::download_password_reset_document)
         .service(admin_password_resets::decide_password_reset_request)
         .service(mini_program::register_mini_program_user)
-        .service(mini_program::create_mini_program_session);
+        .service(mini_program::create_mini_program_session)
+        .service(trial_system::list_trial_system_filings)
+        .service(trial_system::download_trial_system_material);
 }
