@@ -698,3 +698,66 @@ async fn failed_lookups_are_limited() {
     let (status, body) = app.get("/api/v1/original-cases", Some(&party)).await;
     assert_problem(status, &body, 429, "rate_limited");
 }
+
+#[actix_web::test]
+async fn the_trial_system_simulator_pushes_cases_and_registers_docketed_filings_back() {
+    use efiling::integrations::trial_system::{Simulator, realistic_cases};
+
+    let app = TestApp::spawn().await;
+    let key = trial_system_key(&app);
+    let (_, id, _, _) = submitted_civil_filing(&app, 514).await;
+    let judge = judge_session(&app, "judge.loop", "鲁0102").await;
+    app.post(
+        &format!("/api/v1/cases/{id}/review"),
+        Some(&judge),
+        json!({"decision": "approve"}),
+    )
+    .await;
+    let (status, docketed) = app
+        .post(
+            &format!("/api/v1/cases/{id}/docketing"),
+            Some(&judge),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{docketed}");
+
+    let base = app.url("");
+    let (reports, round, again, cursor) = tokio::task::spawn_blocking(move || {
+        let mut simulator = Simulator::new(&base, &key);
+        let courts = simulator.basic_courts().unwrap();
+        assert!(courts.len() > 100, "{} basic courts", courts.len());
+        let cases = realistic_cases(250, &courts, 90_000, today(), 3);
+        let reports = simulator.push(&cases).unwrap();
+        let round = simulator.consume_feed().unwrap();
+        let again = simulator.consume_feed().unwrap();
+        (reports, round, again, simulator.cursor.clone())
+    })
+    .await
+    .unwrap();
+    let created: u64 = reports
+        .iter()
+        .map(|r| r["counts"]["created"].as_u64().unwrap())
+        .sum();
+    assert_eq!(created, 250, "{reports:?}");
+    assert!(round.feed_items >= 3, "{round:?}");
+    assert_eq!(round.registered_back, 1, "{round:?}");
+    assert_eq!(again.feed_items, 0, "nothing is handed out twice");
+    assert!(cursor.is_some());
+
+    // The docketed case, now known to the trial system, is found by its numbers.
+    let case_number = docketed["case"]["case_number"].as_str().unwrap();
+    let registration = docketed["case"]["registration_number"].as_str().unwrap();
+    let (other, _) = party_session(&app, 515).await;
+    let (status, body) = app
+        .get(
+            &format!(
+                "{}&kind=in_litigation_preservation",
+                lookup_path(case_number, registration)
+            ),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["items"][0]["parties"].as_array().unwrap().len(), 2);
+}
