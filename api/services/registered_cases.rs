@@ -370,12 +370,11 @@ pub fn lookup(
         format!("case_lookup:address:{address}"),
     ];
     let window = Duration::minutes(LOOKUP_WINDOW_MINUTES);
-    for key in &keys {
-        if let Some(until) = sessions::throttle_state(conn, key, window)?.locked_until {
-            let seconds = (until - Utc::now()).num_seconds().max(1);
-            return Err(ApiError::new(Code::RateLimited)
-                .with_retry_after(u64::try_from(seconds).unwrap_or(60)));
-        }
+    if let Some(until) = sessions::locked_until(conn, &[&keys[0], &keys[1]])? {
+        let seconds = (until - Utc::now()).num_seconds().max(1);
+        return Err(
+            ApiError::new(Code::RateLimited).with_retry_after(u64::try_from(seconds).unwrap_or(60))
+        );
     }
     let miss = |conn: &mut PgConnection| -> Result<(), ApiError> {
         for key in &keys {

@@ -279,20 +279,18 @@ pub fn replace_parties(
 }
 
 /// Records that `account` found `case` through a lookup made `via` one of the two ways.
+/// A repeated lookup refreshes `last_at` at most once an hour, so that the lookups of a
+/// case already found write nothing.
 pub fn grant(conn: &mut PgConnection, account: Uuid, case: Uuid, via: &str) -> QueryResult<()> {
-    diesel::insert_into(registered_case_access::table)
-        .values((
-            registered_case_access::account_id.eq(account),
-            registered_case_access::case_id.eq(case),
-            registered_case_access::via.eq(via),
-        ))
-        .on_conflict((
-            registered_case_access::account_id,
-            registered_case_access::case_id,
-        ))
-        .do_update()
-        .set(registered_case_access::last_at.eq(diesel::dsl::now))
-        .execute(conn)?;
+    diesel::sql_query(
+        "INSERT INTO registered_case_access AS a (account_id, case_id, via) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, case_id) DO UPDATE SET last_at = now()
+         WHERE a.last_at < now() - interval '1 hour'",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(account)
+    .bind::<diesel::sql_types::Uuid, _>(case)
+    .bind::<Text, _>(via)
+    .execute(conn)?;
     Ok(())
 }
 

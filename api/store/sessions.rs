@@ -171,6 +171,15 @@ pub fn throttle_state(
     })
 }
 
+/// The latest lock still running on any of `keys`, read in one query.
+pub fn locked_until(conn: &mut PgConnection, keys: &[&str]) -> QueryResult<Option<DateTime<Utc>>> {
+    login_throttle::table
+        .filter(login_throttle::key.eq_any(keys))
+        .filter(login_throttle::locked_until.gt(diesel::dsl::now))
+        .select(diesel::dsl::max(login_throttle::locked_until))
+        .first::<Option<DateTime<Utc>>>(conn)
+}
+
 /// Counts one failure for `key`; locks it for `lock` once `lock_after` failures fall in one
 /// window. Returns the new state.
 pub fn record_failure(
