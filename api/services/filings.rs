@@ -346,6 +346,20 @@ pub fn update(
         // Nothing changes (an autosave of what was read): the version stays.
         return detail_of(conn, row);
     }
+    // One unfinished appeal draft per original case and account (APL-5).
+    let original = |content: &Value| {
+        content["original_case"]["case_number"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    if APPEAL_KINDS.contains(&row.kind.as_str())
+        && let Some(number) = original(&content)
+        && original(&row.content).as_deref() != Some(number.as_str())
+        && let Some(draft) =
+            registered_cases::unfinished_draft(conn, filer, &APPEAL_KINDS, &number, Some(id))?
+    {
+        return Err(ApiError::new(Code::AppealDraftExists).with_extension("draft_id", json!(draft)));
+    }
     let updated = filings::update_draft(
         conn,
         id,

@@ -522,7 +522,8 @@ fn hit(
         court
     };
     let (unfinished_draft, appealed) = if APPEAL_KINDS.contains(&kind.as_str()) {
-        let draft = store::unfinished_draft(conn, caller.id, &APPEAL_KINDS, &case.case_number)?;
+        let draft =
+            store::unfinished_draft(conn, caller.id, &APPEAL_KINDS, &case.case_number, None)?;
         let identities = store::appellant_identities(conn, &APPEAL_KINDS, &case.case_number, None)?;
         let appealed = parties
             .iter()
@@ -597,7 +598,7 @@ pub fn draft_from(
     }
     if APPEAL_KINDS.contains(&kind.as_str()) {
         if let Some(draft) =
-            store::unfinished_draft(conn, caller.id, &APPEAL_KINDS, &case.case_number)?
+            store::unfinished_draft(conn, caller.id, &APPEAL_KINDS, &case.case_number, None)?
         {
             return Err(
                 ApiError::new(Code::AppealDraftExists).with_extension("draft_id", json!(draft))

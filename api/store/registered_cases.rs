@@ -310,15 +310,21 @@ pub fn is_party(conn: &mut PgConnection, case: Uuid, identity_number: &str) -> Q
 }
 
 /// The unfinished (draft) filing of `account` of one of `kinds` whose original case is
-/// `case_number`, if there is one.
+/// `case_number`, other than `except`, if there is one.
 pub fn unfinished_draft(
     conn: &mut PgConnection,
     account: Uuid,
     kinds: &[&str],
     case_number: &str,
+    except: Option<Uuid>,
 ) -> QueryResult<Option<Uuid>> {
-    filings::table
+    let mut query = filings::table
         .filter(filings::filer_account_id.eq(account))
+        .into_boxed();
+    if let Some(except) = except {
+        query = query.filter(filings::id.ne(except));
+    }
+    query
         .filter(filings::status.eq("draft"))
         .filter(filings::kind.eq_any(kinds))
         .filter(

@@ -6,9 +6,10 @@ use serde_json::{Value, json};
 
 use crate::accounts::{id_number, party_session};
 use crate::court::judge_session;
-use crate::filings::submitted_civil_filing;
+use crate::filings::{call, submitted_civil_filing};
 use crate::support::{TestApp, assert_problem};
 use efiling::services::staff;
+use reqwest::Method;
 
 /// Creates the trial system's integration client; returns its key.
 pub fn trial_system_key(app: &TestApp) -> String {
@@ -190,6 +191,31 @@ async fn a_case_closed_700_days_ago_yields_an_appeal_draft_and_one_closed_800_da
             json!({ "party_ids": [plaintiff] }),
         )
         .await;
+    assert_problem(status, &body, 409, "appeal.draft_exists");
+    assert_eq!(body["draft_id"], draft_id);
+
+    // Typing the same original case into another appeal draft by hand is refused as well.
+    let (status, etag, other) = call(
+        &app,
+        Method::POST,
+        "/api/v1/cases",
+        &party,
+        Some(json!({"kind": "civil_appeal"})),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{other}");
+    let (status, _, body) = call(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/cases/{}", other["id"].as_str().unwrap()),
+        &party,
+        Some(json!({"original_case": {"case_number": full_width(&recent_number)}})),
+        etag.as_deref(),
+        None,
+    )
+    .await;
     assert_problem(status, &body, 409, "appeal.draft_exists");
     assert_eq!(body["draft_id"], draft_id);
 }
