@@ -731,14 +731,14 @@ error_codes! {
         "该类型的案件不能用于此类申请（上诉只针对民初、民撤、行初、行赔初案件）。",
         "A case of that type cannot be used for this kind of filing (appeals are only against 民初, 民撤, 行初 and 行赔初 cases).";
     OriginalCaseLookupNotOffered = "original_case.lookup_not_offered", 422,
-        "此类案件不提供原案查询（管辖权异议上诉请手工填写原审案件）。",
-        "No case lookup is offered for this kind (a jurisdiction-objection appeal is entered by hand).";
+        "此类申请不提供原案查询：原案查询用于上诉、管辖权异议、诉中保全和执行异议、执行复议；管辖权异议上诉请手工填写原审案件。",
+        "No case lookup is offered for this kind: lookups serve appeals, jurisdiction objections, in-litigation preservation and enforcement objections and reconsiderations; a jurisdiction-objection appeal is entered by hand.";
     OriginalCaseLookupIncomplete = "original_case.lookup_incomplete", 400,
         "请提供案号和登记号，或当事人的姓名（名称）和证件号码。",
         "Give the case number and the registration number, or the name and identity number of a party.";
     OriginalCaseLookupNotAllowed = "original_case.lookup_not_allowed", 403,
-        "当事人只能以本人的身份证号查询；查询他人案件请使用案号和登记号。",
-        "A party may look up cases by their own identity number only; use the case number and registration number otherwise.";
+        "只能以本人的证件号码，或本账号曾代为立案的当事人的证件号码查询；其他案件请使用案号和登记号查询。",
+        "Cases are looked up by your own identity number, or that of a party this account filed for; use the case number and registration number otherwise.";
     AppealDraftExists = "appeal.draft_exists", 409,
         "您已有该案件未提交的上诉草稿，请继续编辑或删除该草稿。",
         "You already have an unfinished appeal draft for this case: resume or delete it.";

@@ -11,7 +11,8 @@
 #
 # What it does: builds the release binary, makes a database of its own on the PostgreSQL
 # server of BENCH_DATABASE_URL, migrates it, seeds BENCH_CASES registered cases (default
-# 2,000,000; 民初 cases spread over the province's basic courts and seven years, three in
+# 2,000,000; 民初 cases spread over the province's basic courts and seven years (a few
+# thousand per court and year, as a busy basic court registers), three in
 # five closed within the last two years, two parties each), starts the service with
 # EFILING_WORKERS=2 and a pool of BENCH_POOL connections, logs a judge in, writes
 # BENCH_URLS lookup URLs of random closed cases, and for each of BENCH_RUNS runs:
@@ -75,7 +76,8 @@ CREATE FUNCTION bench_courts() RETURNS text[] LANGUAGE sql STABLE AS
 CREATE TABLE bench_court_list AS SELECT bench_courts() AS codes;
 CREATE FUNCTION bench_case_number(n integer, codes text[]) RETURNS text
   LANGUAGE sql IMMUTABLE AS
-  $$ SELECT format('（%s）%s民初%s号', 2019 + n % 7, codes[1 + (n / 7) % array_length(codes, 1)], n) $$;
+  $$ SELECT format('（%s）%s民初%s号', 2019 + n % 7, codes[1 + (n / 7) % array_length(codes, 1)],
+                   1 + n / (7 * array_length(codes, 1))) $$;
 CREATE FUNCTION bench_registration_number(n integer) RETURNS text
   LANGUAGE sql IMMUTABLE AS $$ SELECT (10000000000000 + n::bigint * 7919)::text $$;
 
@@ -142,7 +144,7 @@ for _ in range(count):
     n = random.randint(1, cases)
     while n % 5 >= 3:
         n = random.randint(1, cases)
-    number = f"（{2019 + n % 7}）{codes[(n // 7) % len(codes)]}民初{n}号"
+    number = f"（{2019 + n % 7}）{codes[(n // 7) % len(codes)]}民初{1 + n // (7 * len(codes))}号"
     registration = 10000000000000 + n * 7919
     query = urllib.parse.urlencode({"case_number": number, "registration_number": registration})
     print(f"http://127.0.0.1:{port}/api/v1/original-cases?{query}")
@@ -159,7 +161,7 @@ SELECT max(locked_until) FROM login_throttle WHERE key IN ('case_lookup' || chr(
 SELECT * FROM registered_cases WHERE case_number = bench_case_number(:n, (SELECT codes FROM bench_court_list)) AND registration_number = bench_registration_number(:n) LIMIT 1 \gset c_
 SELECT * FROM registered_case_parties WHERE case_id = :c_id ORDER BY position;
 SELECT id FROM filings WHERE filer_account_id = :account AND status = 'draft' AND kind IN ('civil_appeal', 'administrative_appeal') AND (content -> 'original_case' ->> 'case_number') = :c_case_number ORDER BY created_at LIMIT 1;
-SELECT DISTINCT coalesce(p.details ->> 'credit_code', p.details ->> 'document_number') FROM filings f JOIN filing_parties p ON p.filing_id = f.id WHERE f.kind IN ('civil_appeal', 'administrative_appeal') AND (f.content -> 'original_case' ->> 'case_number') = :c_case_number AND f.status <> 'rejected' AND p.role = 'appellant';
+SELECT DISTINCT coalesce(p.details ->> 'credit_code', p.details ->> 'document_number', 'name' || chr(58) || p.name) FROM filings f JOIN filing_parties p ON p.filing_id = f.id JOIN accounts a ON a.id = f.filer_account_id WHERE f.kind IN ('civil_appeal', 'administrative_appeal') AND (f.content -> 'original_case' ->> 'case_number') = :c_case_number AND f.status <> 'rejected' AND p.role = 'appellant' AND (f.status <> 'draft' OR a.id_number = p.details ->> 'document_number');
 INSERT INTO registered_case_access AS x (account_id, case_id, via) VALUES (:account, :c_id, 'case_and_registration_number') ON CONFLICT (account_id, case_id) DO UPDATE SET last_at = now() WHERE x.last_at < now() - interval '1 hour';
 SQL
 

@@ -77,6 +77,110 @@ pub struct PushedCaseInput {
     pub parties: Option<Vec<serde_json::Value>>,
 }
 
+/// The members of a pushed case, all strings but `parties`.
+const CASE_MEMBERS: [&str; 9] = [
+    "case_number",
+    "registration_number",
+    "court_code",
+    "type_code",
+    "cause",
+    "status",
+    "registered_on",
+    "closed_on",
+    "judgment_document_number",
+];
+
+/// The members of a party, all strings.
+const PARTY_MEMBERS: [&str; 14] = [
+    "role",
+    "type",
+    "name",
+    "document_type",
+    "document_number",
+    "gender",
+    "ethnicity",
+    "nationality",
+    "birth_date",
+    "address",
+    "phone",
+    "credit_code",
+    "representative_name",
+    "representative_title",
+];
+
+/// Reads one case of a push as JSON: members of the wrong type or unknown are reported by
+/// name and left out, so that the rest of the case is still checked.
+pub fn read_pushed(value: &serde_json::Value) -> (PushedCaseInput, Vec<FieldError>) {
+    use serde_json::Value;
+    let mut errors = Vec::new();
+    let mut input = PushedCaseInput::default();
+    let Value::Object(members) = value else {
+        errors.push(FieldError::new("", Code::FieldType));
+        return (input, errors);
+    };
+    for (name, member) in members {
+        let text = match member {
+            Value::Null => None,
+            Value::String(text) => Some(text.clone()),
+            _ if name == "parties" => None,
+            _ => {
+                if CASE_MEMBERS.contains(&name.as_str()) {
+                    errors.push(FieldError::new(name.as_str(), Code::FieldType));
+                } else {
+                    errors.push(FieldError::new(name.as_str(), Code::FieldUnknown));
+                }
+                continue;
+            }
+        };
+        match name.as_str() {
+            "case_number" => input.case_number = text,
+            "registration_number" => input.registration_number = text,
+            "court_code" => input.court_code = text,
+            "type_code" => input.type_code = text,
+            "cause" => input.cause = text,
+            "status" => input.status = text,
+            "registered_on" => input.registered_on = text,
+            "closed_on" => input.closed_on = text,
+            "judgment_document_number" => input.judgment_document_number = text,
+            "parties" => match member {
+                Value::Array(list) => {
+                    let mut parties = Vec::with_capacity(list.len());
+                    for (index, party) in list.iter().enumerate() {
+                        let Value::Object(fields) = party else {
+                            errors
+                                .push(FieldError::new(format!("parties.{index}"), Code::FieldType));
+                            parties.push(Value::Object(Default::default()));
+                            continue;
+                        };
+                        let mut kept = serde_json::Map::new();
+                        for (field, value) in fields {
+                            if !PARTY_MEMBERS.contains(&field.as_str()) {
+                                errors.push(FieldError::new(
+                                    format!("parties.{index}.{field}"),
+                                    Code::FieldUnknown,
+                                ));
+                            } else if !(value.is_string() || value.is_null()) {
+                                errors.push(FieldError::new(
+                                    format!("parties.{index}.{field}"),
+                                    Code::FieldType,
+                                ));
+                            } else {
+                                kept.insert(field.clone(), value.clone());
+                            }
+                        }
+                        parties.push(Value::Object(kept));
+                    }
+                    input.parties = Some(parties);
+                }
+                Value::Null => {}
+                _ => errors.push(FieldError::new("parties", Code::FieldType)),
+            },
+            _ => errors.push(FieldError::new(name.as_str(), Code::FieldUnknown)),
+        }
+    }
+    (input, errors)
+}
+
 /// A valid pushed case.
 #[derive(Debug, Clone)]
 pub struct PushedCase {
@@ -240,6 +344,25 @@ pub fn validate_pushed(
         }
     }
 
+    // One person or organisation appears once.
+    for (index, party) in parties.iter().enumerate() {
+        if let Some(identity) = party.identity_number()
+            && parties[..index]
+                .iter()
+                .any(|earlier| earlier.identity_number().as_deref() == Some(identity.as_str()))
+        {
+            let field = if party.party.organisation().is_some() {
+                "credit_code"
+            } else {
+                "document_number"
+            };
+            errors.push(FieldError::new(
+                format!("parties.{index}.{field}"),
+                Code::PartyDuplicate,
+            ));
+        }
+    }
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -315,11 +438,20 @@ fn optional_text(
         errors.push(FieldError::new(field, Code::TextTooLong));
         return None;
     }
-    if text.chars().any(char::is_control) {
+    if text
+        .chars()
+        .any(|c| c.is_control() || is_invisible_format(c))
+    {
         errors.push(FieldError::new(field, Code::TextInvalidCharacters));
         return None;
     }
     Some(text.to_owned())
+}
+
+/// Characters that change how text reads without showing: zero-width characters and the
+/// bidirectional overrides and isolates.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 fn optional_date(

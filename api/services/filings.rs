@@ -986,22 +986,18 @@ fn conflicts(conn: &mut PgConnection, detail: &FilingDetail) -> Result<Vec<Field
     let Some(number) = detail.filing.content["original_case"]["case_number"].as_str() else {
         return Ok(Vec::new());
     };
-    let identities = registered_cases::appellant_identities(
-        conn,
-        &APPEAL_KINDS,
-        number,
-        Some(detail.filing.id),
-    )?;
+    let keys =
+        registered_cases::appellant_keys(conn, &APPEAL_KINDS, number, Some(detail.filing.id))?;
     Ok(detail
         .parties
         .iter()
         .enumerate()
         .filter(|(_, p)| p.role == PartyRole::Appellant.as_str())
         .filter(|(_, p)| {
-            p.details["credit_code"]
+            let identity = p.details["credit_code"]
                 .as_str()
-                .or(p.details["document_number"].as_str())
-                .is_some_and(|i| identities.iter().any(|known| known == i))
+                .or(p.details["document_number"].as_str());
+            keys.contains(&registered_cases::appellant_key(identity, &p.name))
         })
         .map(|(index, _)| FieldError::new(format!("parties.{index}"), Code::AppealAlreadyAppealed))
         .collect())

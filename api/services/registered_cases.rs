@@ -21,8 +21,8 @@ use crate::domain::kinds::{FilingKind, KindLookup, PartyRole, lookup_kind};
 use crate::domain::name::{OrganisationName, PersonName};
 use crate::domain::party::PartyInput;
 use crate::domain::registered_case::{
-    self, CaseFacts, CaseStatus, Purpose, PushedCase, PushedCaseInput, findable,
-    parse_registration_number, roles_in_new_filing,
+    self, CaseFacts, CaseStatus, Purpose, PushedCase, findable, parse_registration_number,
+    roles_in_new_filing,
 };
 use crate::domain::text::{fold_width, is_blank, trim_blanks};
 use crate::errors::{ApiError, Code, FieldError};
@@ -32,12 +32,14 @@ use crate::store::audit::{self, Actor, Change};
 use crate::store::case_numbers::{self, SequenceKey, Source};
 use crate::store::filings::PartyRow as FilingPartyRow;
 use crate::store::registered_cases::{
-    self as store, CaseRow, CaseValues, Origin, PartyRow, PartyValues,
+    self as store, CaseRow, CaseValues, Origin, PartyLookupFilter, PartyRow, PartyValues,
 };
 use crate::store::sessions;
 
-/// Failed lookups allowed per account, and per address, in one window …
+/// Failed lookups allowed per account in one window …
 const LOOKUP_MISSES_ALLOWED: i32 = 20;
+/// … and per client address (many accounts may share one: a law firm, a court's terminals);
+const LOOKUP_MISSES_ALLOWED_PER_ADDRESS: i32 = 200;
 /// … of this many minutes; a key that reaches the limit is locked as long.
 const LOOKUP_WINDOW_MINUTES: i64 = 15;
 
@@ -72,60 +74,59 @@ pub fn push(
     now: DateTime<Utc>,
 ) -> Result<Vec<PushOutcome>, ApiError> {
     let today = shanghai_date(now);
-    let mut outcomes = Vec::with_capacity(cases.len());
+    let mut outcomes: Vec<Option<PushOutcome>> = vec![None; cases.len()];
+    let mut valid = Vec::new();
     for (index, value) in cases.iter().enumerate() {
-        let rejected = |case_number: Option<String>, errors: Vec<FieldError>| PushOutcome {
-            index,
-            case_number,
-            outcome: "rejected",
-            errors,
+        let (input, mut errors) = registered_case::read_pushed(value);
+        let checked = if value.is_object() {
+            registered_case::validate_pushed(&input, catalogue, today)
+        } else {
+            Err(Vec::new())
         };
-        let input: PushedCaseInput = match serde_json::from_value(value.clone()) {
-            Ok(input) => input,
-            Err(e) => {
-                let field = unknown_member(&e.to_string()).unwrap_or_default();
-                outcomes.push(rejected(
-                    None,
-                    vec![FieldError::new(field, Code::BodyInvalid)],
-                ));
-                continue;
-            }
-        };
-        let case = match registered_case::validate_pushed(&input, catalogue, today) {
-            Ok(case) => case,
-            Err(errors) => {
+        match checked {
+            Ok(case) if errors.is_empty() => valid.push((index, case)),
+            checked => {
+                errors.extend(checked.err().unwrap_or_default());
                 let number = input
                     .case_number
                     .as_deref()
                     .and_then(|n| CaseNumber::parse(n, catalogue, today).ok())
                     .map(|n| n.as_str().to_owned());
-                outcomes.push(rejected(number, errors));
-                continue;
+                outcomes[index] = Some(PushOutcome {
+                    index,
+                    case_number: number,
+                    outcome: "rejected",
+                    errors,
+                });
             }
-        };
+        }
+    }
+    // Cases are written in the order of their numbers, each under a lock of its number, so
+    // that concurrent pushes of the same cases wait for each other instead of deadlocking.
+    valid.sort_by(|a, b| a.1.case_number.as_str().cmp(b.1.case_number.as_str()));
+    for (index, case) in valid {
         let number = case.case_number.as_str().to_owned();
-        let result = conn.transaction(|conn| upsert_pushed(conn, &case, client, actor, now));
-        outcomes.push(match result {
+        let result = conn.transaction(|conn| {
+            store::lock_number(conn, &number)?;
+            upsert_pushed(conn, &case, client, actor, now)
+        });
+        outcomes[index] = Some(match result {
             Ok(outcome) => PushOutcome {
                 index,
                 case_number: Some(number),
                 outcome,
                 errors: Vec::new(),
             },
-            Err(RowError::Refused(field, code)) => {
-                rejected(Some(number), vec![FieldError::new(field, code)])
-            }
+            Err(RowError::Refused(field, code)) => PushOutcome {
+                index,
+                case_number: Some(number),
+                outcome: "rejected",
+                errors: vec![FieldError::new(field, code)],
+            },
             Err(RowError::Database(e)) => return Err(e.into()),
         });
     }
-    Ok(outcomes)
-}
-
-/// The member serde names in an "unknown field" error.
-fn unknown_member(message: &str) -> Option<String> {
-    let start = message.find("unknown field `")? + "unknown field `".len();
-    let end = message[start..].find('`')? + start;
-    Some(message[start..end].to_owned())
+    Ok(outcomes.into_iter().flatten().collect())
 }
 
 enum RowError {
@@ -377,9 +378,14 @@ pub fn lookup(
         );
     }
     let miss = |conn: &mut PgConnection| -> Result<(), ApiError> {
-        for key in &keys {
-            sessions::record_failure(conn, key, window, LOOKUP_MISSES_ALLOWED, window)?;
-        }
+        sessions::record_failure(conn, &keys[0], window, LOOKUP_MISSES_ALLOWED, window)?;
+        sessions::record_failure(
+            conn,
+            &keys[1],
+            window,
+            LOOKUP_MISSES_ALLOWED_PER_ADDRESS,
+            window,
+        )?;
         Ok(())
     };
 
@@ -410,12 +416,18 @@ pub fn lookup(
             let identity = fold_identity(identity);
             let names = name_spellings(name);
             match caller.role() {
-                Role::Lawyer | Role::LegalWorker => {}
-                Role::Party if caller.id_number.as_deref() == Some(identity.as_str()) => {}
-                Role::Party => return Err(ApiError::new(Code::OriginalCaseLookupNotAllowed)),
                 Role::Judge | Role::Admin => return Err(ApiError::new(Code::AuthForbidden)),
+                _ if caller.id_number.as_deref() == Some(identity.as_str()) => {}
+                _ if store::filed_for(conn, caller.id, &identity)? => {}
+                _ => return Err(ApiError::new(Code::OriginalCaseLookupNotAllowed)),
             }
-            let cases = store::find_by_party(conn, &names, &identity, MAX_PARTY_HITS)?;
+            let cases = store::find_by_party(
+                conn,
+                &names,
+                &identity,
+                &party_filter(purpose, today),
+                MAX_PARTY_HITS,
+            )?;
             if cases.is_empty() {
                 miss(conn)?;
             }
@@ -475,6 +487,27 @@ fn purpose(kind: Option<&str>) -> Result<Purpose, ApiError> {
     }
 }
 
+/// What a lookup by party details may find for `purpose`, as a query filter (the rules of
+/// [`findable`] are applied to every case found as well).
+fn party_filter(purpose: Purpose, today: NaiveDate) -> PartyLookupFilter {
+    let kinds: Vec<FilingKind> = match purpose {
+        Purpose::AnyAppeal => vec![FilingKind::CivilAppeal, FilingKind::AdministrativeAppeal],
+        Purpose::Appeal(kind) | Purpose::ExistingCase(kind) => vec![kind],
+    };
+    let mut type_codes = Vec::new();
+    for kind in kinds {
+        for code in crate::domain::filing::rules(kind).referenced_type_codes {
+            type_codes.push((*code).to_owned());
+            type_codes.push(format!("知{code}"));
+        }
+    }
+    PartyLookupFilter {
+        type_codes,
+        closed_since: matches!(purpose, Purpose::AnyAppeal | Purpose::Appeal(_))
+            .then(|| registered_case::appeal_window_start(today)),
+    }
+}
+
 fn facts(case: &CaseRow) -> CaseFacts<'_> {
     CaseFacts {
         type_code: &case.type_code,
@@ -524,14 +557,10 @@ fn hit(
     let (unfinished_draft, appealed) = if APPEAL_KINDS.contains(&kind.as_str()) {
         let draft =
             store::unfinished_draft(conn, caller.id, &APPEAL_KINDS, &case.case_number, None)?;
-        let identities = store::appellant_identities(conn, &APPEAL_KINDS, &case.case_number, None)?;
+        let keys = store::appellant_keys(conn, &APPEAL_KINDS, &case.case_number, None)?;
         let appealed = parties
             .iter()
-            .filter(|p| {
-                p.identity_number
-                    .as_ref()
-                    .is_some_and(|i| identities.contains(i))
-            })
+            .filter(|p| keys.contains(&store::appellant_key(p.identity_number.as_deref(), &p.name)))
             .map(|p| p.id)
             .collect();
         (draft, appealed)
@@ -574,6 +603,7 @@ pub fn draft_from(
 ) -> Result<FilingDetail, ApiError> {
     let today = shanghai_date(now);
     let purpose = purpose(request.kind.as_deref())?;
+    store::lock(conn, id)?;
     let case = accessible(conn, caller, id)?;
     let kind = findable(purpose, facts(&case), today).map_err(ApiError::new)?;
     let parties = store::parties(conn, case.id)?;
@@ -604,13 +634,11 @@ pub fn draft_from(
                 ApiError::new(Code::AppealDraftExists).with_extension("draft_id", json!(draft))
             );
         }
-        let identities = store::appellant_identities(conn, &APPEAL_KINDS, &case.case_number, None)?;
+        let keys = store::appellant_keys(conn, &APPEAL_KINDS, &case.case_number, None)?;
         for (index, party_id) in request.party_ids.iter().enumerate() {
             let appealed = parties.iter().any(|p| {
                 p.id == *party_id
-                    && p.identity_number
-                        .as_ref()
-                        .is_some_and(|i| identities.contains(i))
+                    && keys.contains(&store::appellant_key(p.identity_number.as_deref(), &p.name))
             });
             if appealed {
                 errors.push(FieldError::new(
@@ -678,21 +706,19 @@ pub fn draft_from(
         .iter()
         .map(|p| PartyRole::parse(&p.role).unwrap_or(PartyRole::OtherPartyInOriginalCase))
         .collect();
-    let preservation = matches!(
-        kind,
-        FilingKind::InLitigationPreservation | FilingKind::PreLitigationPreservation
-    );
-    for (party, role) in parties
+    for (index, (party, role)) in parties
         .iter()
         .zip(roles_in_new_filing(kind, &original_roles, &chosen))
+        .enumerate()
     {
         let Some(role) = role else { continue };
         let mut input: PartyInput = serde_json::from_value(party.details.clone())
             .map_err(|e| ApiError::internal(anyhow::anyhow!("stored party unreadable: {e}")))?;
         input.role = Some(role.as_str().to_owned());
-        // A preservation never records the respondent's phone, so that the respondent is
-        // not alerted.
-        if preservation && role == PartyRole::Respondent {
+        // Only the filer's side keeps its phone: a preservation never records the
+        // respondent's (so that the respondent is not alerted), and the other parties' are
+        // for the filer to give, not for the case to hand out.
+        if !chosen.contains(&index) {
             input.phone = None;
         }
         let (row, _) = filings::add_party(

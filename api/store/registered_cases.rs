@@ -9,7 +9,9 @@ use diesel::sql_types::{Bool, Text};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::schema::{filings, registered_case_access, registered_case_parties, registered_cases};
+use super::schema::{
+    filing_parties, filings, registered_case_access, registered_case_parties, registered_cases,
+};
 
 /// A registered case row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -118,24 +120,67 @@ pub fn find_by_numbers(
         .optional()
 }
 
-/// Cases in which a party of this name and identity number takes part, newest first.
+/// Which cases a lookup by party details may find.
+#[derive(Debug, Clone, Default)]
+pub struct PartyLookupFilter {
+    /// Type codes accepted (with and without a knowledge-property `知`); empty: any.
+    pub type_codes: Vec<String>,
+    /// Only closed cases closed on or after this day (appeals).
+    pub closed_since: Option<NaiveDate>,
+}
+
+/// Cases the trial system pushed in which a party of one of these names and this identity
+/// number takes part, newest first. Cases only docketed here are left out: the trial system
+/// serves them on the other parties first.
 pub fn find_by_party(
     conn: &mut PgConnection,
     names: &[String],
     identity_number: &str,
+    filter: &PartyLookupFilter,
     limit: i64,
 ) -> QueryResult<Vec<CaseRow>> {
-    registered_cases::table
+    let mut query = registered_cases::table
+        .filter(registered_cases::pushed_at.is_not_null())
         .filter(exists(
             registered_case_parties::table
                 .filter(registered_case_parties::case_id.eq(registered_cases::id))
                 .filter(registered_case_parties::identity_number.eq(identity_number))
                 .filter(registered_case_parties::name.eq_any(names)),
         ))
+        .into_boxed();
+    if !filter.type_codes.is_empty() {
+        query = query.filter(registered_cases::type_code.eq_any(&filter.type_codes));
+    }
+    if let Some(since) = filter.closed_since {
+        query = query
+            .filter(registered_cases::status.eq("closed"))
+            .filter(registered_cases::closed_on.ge(since));
+    }
+    query
         .order((registered_cases::created_at.desc(), registered_cases::id))
         .limit(limit)
         .select(CaseRow::as_select())
         .load(conn)
+}
+
+/// Whether `account` filed (beyond a draft) a filing in which a party has this identity
+/// number: the account is that party, or acted for it.
+pub fn filed_for(
+    conn: &mut PgConnection,
+    account: Uuid,
+    identity_number: &str,
+) -> QueryResult<bool> {
+    diesel::select(exists(
+        filings::table
+            .inner_join(filing_parties::table)
+            .filter(filings::filer_account_id.eq(account))
+            .filter(filings::status.ne("draft"))
+            .filter(
+                sql::<Bool>("coalesce(filing_parties.details ->> 'credit_code', filing_parties.details ->> 'document_number') = ")
+                    .bind::<Text, _>(identity_number),
+            ),
+    ))
+    .get_result(conn)
 }
 
 /// Whether another case or an online filing holds this registration number.
@@ -234,32 +279,36 @@ pub fn parties_of(conn: &mut PgConnection, case_ids: &[Uuid]) -> QueryResult<Vec
         .load(conn)
 }
 
-/// Replaces the parties of a case: a party at a position keeps its id, positions beyond the
-/// new list are removed.
+/// Replaces the parties of a case. A party keeps its id across pushes — matched by its
+/// identity number, or by name and role when it has none — whatever its position, so that
+/// an id a caller holds never comes to name someone else.
 pub fn replace_parties(
     conn: &mut PgConnection,
     case_id: Uuid,
     parties: &[PartyValues],
 ) -> QueryResult<()> {
+    let mut existing = self::parties(conn, case_id)?;
+    diesel::delete(
+        registered_case_parties::table.filter(registered_case_parties::case_id.eq(case_id)),
+    )
+    .execute(conn)?;
     for (position, party) in parties.iter().enumerate() {
-        let position = i16::try_from(position).unwrap_or(i16::MAX);
+        let same = existing
+            .iter()
+            .position(|old| match &party.identity_number {
+                Some(number) => old.identity_number.as_ref() == Some(number),
+                None => {
+                    old.identity_number.is_none()
+                        && old.name == party.name
+                        && old.role == party.role
+                }
+            });
+        let id = same.map_or_else(Uuid::new_v4, |index| existing.swap_remove(index).id);
         diesel::insert_into(registered_case_parties::table)
             .values((
-                registered_case_parties::id.eq(Uuid::new_v4()),
+                registered_case_parties::id.eq(id),
                 registered_case_parties::case_id.eq(case_id),
-                registered_case_parties::position.eq(position),
-                registered_case_parties::role.eq(&party.role),
-                registered_case_parties::party_type.eq(&party.party_type),
-                registered_case_parties::name.eq(&party.name),
-                registered_case_parties::identity_number.eq(&party.identity_number),
-                registered_case_parties::details.eq(&party.details),
-            ))
-            .on_conflict((
-                registered_case_parties::case_id,
-                registered_case_parties::position,
-            ))
-            .do_update()
-            .set((
+                registered_case_parties::position.eq(i16::try_from(position).unwrap_or(i16::MAX)),
                 registered_case_parties::role.eq(&party.role),
                 registered_case_parties::party_type.eq(&party.party_type),
                 registered_case_parties::name.eq(&party.name),
@@ -268,13 +317,6 @@ pub fn replace_parties(
             ))
             .execute(conn)?;
     }
-    let kept = i16::try_from(parties.len()).unwrap_or(i16::MAX);
-    diesel::delete(
-        registered_case_parties::table
-            .filter(registered_case_parties::case_id.eq(case_id))
-            .filter(registered_case_parties::position.ge(kept)),
-    )
-    .execute(conn)?;
     Ok(())
 }
 
@@ -299,14 +341,38 @@ pub fn has_access(conn: &mut PgConnection, account: Uuid, case: Uuid) -> QueryRe
     diesel::select(exists(registered_case_access::table.find((account, case)))).get_result(conn)
 }
 
-/// Whether `identity_number` (a verified account's) is a party of `case`.
+/// Whether `identity_number` (a verified account's) is a party of `case`, once the trial
+/// system has pushed it.
 pub fn is_party(conn: &mut PgConnection, case: Uuid, identity_number: &str) -> QueryResult<bool> {
     diesel::select(exists(
         registered_case_parties::table
+            .inner_join(registered_cases::table)
             .filter(registered_case_parties::case_id.eq(case))
+            .filter(registered_cases::pushed_at.is_not_null())
             .filter(registered_case_parties::identity_number.eq(identity_number)),
     ))
     .get_result(conn)
+}
+
+/// Locks a case number for the rest of the transaction, whether or not a case has it yet:
+/// pushes of one case wait for each other.
+pub fn lock_number(conn: &mut PgConnection, case_number: &str) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))")
+        .bind::<Text, _>(case_number)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Locks the case for the rest of the transaction: drafts made from one case wait for each
+/// other, so that the rules on unfinished drafts and earlier appeals hold.
+pub fn lock(conn: &mut PgConnection, id: Uuid) -> QueryResult<()> {
+    registered_cases::table
+        .find(id)
+        .select(registered_cases::id)
+        .for_update()
+        .first::<Uuid>(conn)
+        .optional()?;
+    Ok(())
 }
 
 /// The unfinished (draft) filing of `account` of one of `kinds` whose original case is
@@ -337,9 +403,20 @@ pub fn unfinished_draft(
         .optional()
 }
 
-/// The identity numbers of the appellants of every appeal of `case_number` that is saved
-/// or submitted and was not rejected, by any account, leaving out the filing `except`.
-pub fn appellant_identities(
+/// How an appellant is told apart: the identity number, or the name of a party who has
+/// none (an unincorporated organisation without a credit code, an unnamed person).
+pub fn appellant_key(identity_number: Option<&str>, name: &str) -> String {
+    match identity_number {
+        Some(number) => number.to_owned(),
+        None => format!("name:{name}"),
+    }
+}
+
+/// The keys ([`appellant_key`]) of the appellants of every appeal of `case_number` that
+/// stands against a second appeal by them (APL-6), leaving out the filing `except`: a
+/// submitted appeal that was not rejected, or a saved draft the appellant made themselves
+/// (a draft by someone else naming them does not stop them appealing).
+pub fn appellant_keys(
     conn: &mut PgConnection,
     kinds: &[&str],
     case_number: &str,
@@ -348,23 +425,24 @@ pub fn appellant_identities(
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = Text)]
-        identity: String,
+        key: String,
     }
     let rows: Vec<Row> = diesel::sql_query(
-        "SELECT DISTINCT coalesce(p.details ->> 'credit_code', p.details ->> 'document_number')
-                AS identity
+        "SELECT DISTINCT coalesce(p.details ->> 'credit_code', p.details ->> 'document_number',
+                                  'name:' || p.name) AS key
            FROM filings f
            JOIN filing_parties p ON p.filing_id = f.id
+           JOIN accounts a ON a.id = f.filer_account_id
           WHERE f.kind = ANY($1)
             AND (f.content -> 'original_case' ->> 'case_number') = $2
             AND f.status <> 'rejected'
             AND f.id IS DISTINCT FROM $3
             AND p.role = 'appellant'
-            AND coalesce(p.details ->> 'credit_code', p.details ->> 'document_number') IS NOT NULL",
+            AND (f.status <> 'draft' OR a.id_number = p.details ->> 'document_number')",
     )
     .bind::<diesel::sql_types::Array<Text>, _>(kinds)
     .bind::<Text, _>(case_number)
     .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(except)
     .load(conn)?;
-    Ok(rows.into_iter().map(|r| r.identity).collect())
+    Ok(rows.into_iter().map(|r| r.key).collect())
 }

@@ -111,6 +111,25 @@ pub fn after(conn: &mut PgConnection, after: FeedCursor, limit: i64) -> QueryRes
     .load(conn)
 }
 
+/// Whether the feed could have handed out `cursor`: its transaction is older than every
+/// running one and its row id was drawn. A cursor from the future would wait for ever and
+/// then skip what came before it.
+pub fn could_have_given_out(conn: &mut PgConnection, cursor: FeedCursor) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Answer {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        possible: bool,
+    }
+    let answer: Answer = diesel::sql_query(
+        "SELECT $1 < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                AND $2 <= (SELECT coalesce(max(id), 0) FROM trial_system_feed) AS possible",
+    )
+    .bind::<BigInt, _>(cursor.txid)
+    .bind::<BigInt, _>(cursor.id)
+    .get_result(conn)?;
+    Ok(answer.possible)
+}
+
 /// Every row of a filing, in feed order, whether or not readers may have it yet.
 pub fn for_filing(conn: &mut PgConnection, filing: Uuid) -> QueryResult<Vec<FeedRow>> {
     trial_system_feed::table

@@ -337,7 +337,7 @@ async fn pushes_report_bad_rows_keep_good_ones_and_are_idempotent() {
             "registered_case.open_with_closing_date".to_owned()
         )]
     );
-    assert_eq!(fields(4)[0].1, "body.invalid");
+    assert_eq!(fields(4), [("".to_owned(), "field.type".to_owned())]);
 
     // The same case again changes nothing; a new fact updates it; the registration number
     // never changes.
@@ -786,4 +786,255 @@ async fn the_trial_system_simulator_pushes_cases_and_registers_docketed_filings_
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["items"][0]["parties"].as_array().unwrap().len(), 2);
+}
+
+#[actix_web::test]
+async fn review_findings_on_pushes_are_answered_row_by_row() {
+    let app = TestApp::spawn().await;
+    let key = trial_system_key(&app);
+    let closed_on = today() - Duration::days(40);
+    let case = closed_case(
+        51,
+        "37010200000051",
+        closed_on,
+        json!([
+            person("plaintiff", "周敏", 516),
+            person("defendant", "李娜", 517)
+        ]),
+    );
+
+    // Members of the wrong type or unknown are named, and the rest is still checked.
+    let mut typed = case.clone();
+    typed["registration_number"] = json!(37010200000051u64);
+    typed["cause"] = json!(123);
+    typed["judge"] = json!("x");
+    typed["parties"][1]["phone"] = json!(13912345678u64);
+    typed["closed_on"] = json!("2001-01-01");
+    let mut duplicated = closed_case(
+        52,
+        "37010200000052",
+        closed_on,
+        json!([
+            person("plaintiff", "周敏", 516),
+            person("defendant", "周敏", 516)
+        ]),
+    );
+    duplicated["cause"] = json!("买卖\u{202e}合同纠纷");
+    let report = push(&app, &key, json!([typed, duplicated])).await;
+    let codes = |index: usize| -> Vec<(String, String)> {
+        report["results"][index]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let first = codes(0);
+    for expected in [
+        ("registration_number", "field.type"),
+        ("cause", "field.type"),
+        ("judge", "field.unknown"),
+        ("parties.1.phone", "field.type"),
+        ("closed_on", "registered_case.closed_before_registered"),
+    ] {
+        assert!(
+            first.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "{expected:?} in {first:?}"
+        );
+    }
+    let second = codes(1);
+    assert!(
+        second.contains(&(
+            "parties.1.document_number".to_owned(),
+            "party.duplicate".to_owned()
+        )),
+        "{second:?}"
+    );
+    assert!(
+        second.contains(&("cause".to_owned(), "text.invalid_characters".to_owned())),
+        "{second:?}"
+    );
+
+    // Concurrent pushes of the same cases, in opposite orders, all answer.
+    let mut batch: Vec<Value> = (60..70)
+        .map(|n| {
+            closed_case(
+                n,
+                &format!("370102000000{n}"),
+                closed_on,
+                json!([
+                    person("plaintiff", "周敏", 516),
+                    person("defendant", "李娜", 517)
+                ]),
+            )
+        })
+        .collect();
+    let forward = json!({ "cases": batch.clone() });
+    batch.reverse();
+    let backward = json!({ "cases": batch });
+    let path = "/api/v1/integrations/trial-system/cases";
+    let results = futures_util::future::join_all((0..6).map(|i| {
+        let body = if i % 2 == 0 {
+            forward.clone()
+        } else {
+            backward.clone()
+        };
+        let app = &app;
+        let key = key.clone();
+        async move { app.post(path, Some(&key), body).await }
+    }))
+    .await;
+    let mut created = 0;
+    for (status, body) in &results {
+        assert_eq!(*status, 200, "{body}");
+        created += body["counts"]["created"].as_u64().unwrap();
+        assert_eq!(body["counts"]["rejected"], 0, "{body}");
+    }
+    assert_eq!(created, 10);
+
+    // A re-push that lists the parties in another order keeps each party's id.
+    let report = push(&app, &key, json!([case.clone()])).await;
+    assert_eq!(report["counts"]["created"], 1, "{report}");
+    let (party, _) = party_session(&app, 516).await;
+    let number = format!("（{}）鲁0102民初51号", closed_on.year());
+    let (_, before) = app
+        .get(&lookup_path(&number, "37010200000051"), Some(&party))
+        .await;
+    let mut reordered = case;
+    let parties = reordered["parties"].as_array_mut().unwrap();
+    parties.reverse();
+    let report = push(&app, &key, json!([reordered])).await;
+    assert_eq!(report["results"][0]["outcome"], "updated");
+    let (_, after) = app
+        .get(&lookup_path(&number, "37010200000051"), Some(&party))
+        .await;
+    let id_of = |body: &Value, name: &str| -> String {
+        body["items"][0]["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(id_of(&before, "周敏"), id_of(&after, "周敏"));
+    assert_eq!(id_of(&before, "李娜"), id_of(&after, "李娜"));
+}
+
+#[actix_web::test]
+async fn a_draft_naming_someone_else_as_appellant_does_not_stop_their_appeal() {
+    let app = TestApp::spawn().await;
+    let key = trial_system_key(&app);
+    let closed_on = today() - Duration::days(20);
+    push(
+        &app,
+        &key,
+        json!([closed_case(
+            71,
+            "37010200000071",
+            closed_on,
+            json!([
+                person("plaintiff", "张三", 518),
+                person("defendant", "张三", 519)
+            ]),
+        )]),
+    )
+    .await;
+    let number = format!("（{}）鲁0102民初71号", closed_on.year());
+    let (plaintiff_account, _) = party_session(&app, 518).await;
+    let (defendant_account, _) = party_session(&app, 519).await;
+
+    // The defendant saves a draft naming the plaintiff as appellant, and never submits it.
+    let (_, body) = app
+        .get(
+            &lookup_path(&number, "37010200000071"),
+            Some(&defendant_account),
+        )
+        .await;
+    let case_id = body["items"][0]["id"].as_str().unwrap().to_owned();
+    let plaintiff = body["items"][0]["parties"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/original-cases/{case_id}/drafts"),
+            Some(&defendant_account),
+            json!({ "party_ids": [plaintiff] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    // The other parties' phones stay out of the draft.
+    assert_eq!(body["parties"][1]["phone"], Value::Null);
+    assert_eq!(body["parties"][0]["phone"], "13912345678");
+
+    // The plaintiff can still appeal.
+    let (_, body) = app
+        .get(
+            &lookup_path(&number, "37010200000071"),
+            Some(&plaintiff_account),
+        )
+        .await;
+    assert_eq!(body["items"][0]["parties"][0]["already_appealed"], false);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/original-cases/{case_id}/drafts"),
+            Some(&plaintiff_account),
+            json!({ "party_ids": [plaintiff] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+
+    // Two drafts at once from one account: one is made, the other names it.
+    let (status, _) = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/cases/{}", body["id"].as_str().unwrap()),
+            Some(&plaintiff_account),
+            None,
+        )
+        .await;
+    assert!(status == 204 || status == 428, "{status}");
+    let (third, _) = party_session(&app, 520).await;
+    app.get(&lookup_path(&number, "37010200000071"), Some(&third))
+        .await;
+    let path = format!("/api/v1/original-cases/{case_id}/drafts");
+    let results = futures_util::future::join_all((0..4).map(|_| {
+        let app = &app;
+        let third = third.clone();
+        let path = path.clone();
+        let plaintiff = plaintiff.clone();
+        async move {
+            app.post(&path, Some(&third), json!({ "party_ids": [plaintiff] }))
+                .await
+        }
+    }))
+    .await;
+    let made = results.iter().filter(|(status, _)| *status == 201).count();
+    assert_eq!(made, 1, "{results:?}");
+    assert!(
+        results
+            .iter()
+            .all(|(status, body)| *status == 201 || body["code"] == "appeal.draft_exists")
+    );
+
+    // A lawyer or party cannot look up a stranger's cases by the stranger's ID number.
+    let (status, body) = app
+        .get(
+            &format!(
+                "/api/v1/original-cases?party_name={}&party_identity_number={}",
+                urlencoding("张三"),
+                id_number(518)
+            ),
+            Some(&third),
+        )
+        .await;
+    assert_problem(status, &body, 403, "original_case.lookup_not_allowed");
 }

@@ -506,6 +506,14 @@ async fn only_the_trial_system_reads_the_feed_and_its_materials() {
         let (status, body) = app.get(&format!("{FEED}?after={cursor}"), Some(&key)).await;
         assert_problem(status, &body, 400, "feed.cursor_invalid");
     }
+    // Well formed, but from the future: refused rather than waited on.
+    let forged = efiling::domain::trial_feed::FeedCursor {
+        txid: 1 << 62,
+        id: 1,
+    }
+    .encode();
+    let (status, body) = app.get(&format!("{FEED}?after={forged}"), Some(&key)).await;
+    assert_problem(status, &body, 400, "feed.cursor_invalid");
     for limit in ["0", "501", "-3", "many"] {
         let (status, body) = app.get(&format!("{FEED}?limit={limit}"), Some(&key)).await;
         assert_problem(status, &body, 422, "validation.failed");

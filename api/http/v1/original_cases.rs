@@ -28,6 +28,7 @@ use crate::store::audit::Actor;
 
 /// A batch of registered cases.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"cases": [{
     "case_number": "（2024）鲁0102民初1234号",
     "registration_number": "370102240001234",
@@ -40,14 +41,14 @@ use crate::store::audit::Actor;
     "judgment_document_number": "（2024）鲁0102民初1234号民事判决书",
     "parties": [
         {"role": "plaintiff", "type": "legal_person", "name": "济南明德商贸有限公司",
-         "credit_code": "91370102MA3C8N8X0B", "representative_name": "王立新"},
+         "credit_code": "91370102MA3C8N8X0K", "representative_name": "王立新"},
         {"role": "defendant", "type": "natural_person", "name": "李娜",
-         "document_type": "resident_id", "document_number": "370102199003071230"}
+         "document_type": "resident_id", "document_number": "370102199003071238"}
     ]
 }]}))]
 pub struct CasePush {
-    /// 1 to 200 cases. Each is checked on its own: a bad one is reported and the others
-    /// are kept.
+    /// 1 to 200 cases (within the 1 MiB body limit). Each is checked on its own: a bad one
+    /// is reported and the others are kept.
     #[schema(value_type = Vec<PushedCaseInput>)]
     pub cases: Vec<Value>,
 }

@@ -190,6 +190,11 @@ pub async fn list_trial_system_filings(
     // One row more than asked tells whether more can be read now.
     let rows = state
         .with_conn(move |conn| {
+            if let Some(cursor) = after
+                && !trial_feed::could_have_given_out(conn, cursor)?
+            {
+                return Err(ApiError::new(Code::FeedCursorInvalid));
+            }
             Ok(trial_feed::after(
                 conn,
                 after.unwrap_or(FeedCursor::START),
