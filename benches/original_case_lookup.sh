@@ -26,7 +26,7 @@
 #   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres   server to use
 #   BENCH_CASES=2000000   BENCH_RUNS=3   BENCH_SECONDS=15   BENCH_POOL=16   BENCH_URLS=20000
 #   BENCH_SKIP_BUILD=1    use the existing target/release/efiling
-#   BENCH_KEEP_DB=1       keep the seeded database (efiling_bench_lookup) for another run
+#   BENCH_KEEP_DB=1       keep the seeded database (efiling_bench_lookup_v2) for another run
 # Needs: cargo, python3, psql, pgbench, oha (`cargo install oha`), curl.
 # Exit status: 0 when both targets pass, 1 when one fails, 2 when the benchmark itself fails.
 set -euo pipefail
@@ -39,7 +39,7 @@ seconds=${BENCH_SECONDS:-15}
 pool=${BENCH_POOL:-16}
 url_count=${BENCH_URLS:-20000}
 port=${BENCH_PORT:-18181}
-db=efiling_bench_lookup
+db=efiling_bench_lookup_v2  # bump the suffix when the seed changes
 db_url="${server_url%/*}/$db"
 out=target/bench-lookup.txt
 work=$(mktemp -d)
