@@ -369,7 +369,8 @@ pub fn lock(conn: &mut PgConnection, id: Uuid) -> QueryResult<()> {
     registered_cases::table
         .find(id)
         .select(registered_cases::id)
-        .for_update()
+        // Not FOR UPDATE: lookups recording their find (a foreign key to the case) go on.
+        .for_no_key_update()
         .first::<Uuid>(conn)
         .optional()?;
     Ok(())
