@@ -715,6 +715,12 @@ error_codes! {
     RegisteredCaseRegistrationNumberTaken = "registered_case.registration_number_taken", 409,
         "该登记号已属于另一案件。",
         "This registration number belongs to another case.";
+    RegisteredCaseDuplicateInPush = "registered_case.duplicate_in_push", 422,
+        "同一次推送中该案号重复，只处理了第一次出现的案件。",
+        "This case number appears earlier in the same push; only the first was applied.";
+    OriginalCaseFilerPartiesMixed = "original_case.filer_parties_mixed", 422,
+        "提出申请的当事人不能分属原案对立双方。",
+        "The parties who file cannot come from opposing sides of the case.";
     RegisteredCaseTooManyCases = "registered_case.too_many_cases", 413,
         "一次推送的案件过多。",
         "Too many cases in one push.";

@@ -584,6 +584,12 @@ enum Side {
     Neither,
 }
 
+/// Whether a role stands against the filer's side (defendant, appellee, respondent,
+/// accused).
+pub fn is_opposing_role(role: PartyRole) -> bool {
+    side(role) == Side::Opposing
+}
+
 fn side(role: PartyRole) -> Side {
     match role {
         PartyRole::Plaintiff

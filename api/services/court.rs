@@ -614,10 +614,16 @@ pub fn docket(
                 year,
                 type_code,
             };
-            let sequence = case_numbers::next_sequence(conn, key)?;
-            let number = format!("（{year}）{court}{type_code}{sequence}号");
-            case_numbers::record(conn, &number, key, sequence, Source::Docketing, Some(id))?;
-            Some((number, key))
+            // A number the trial system records while this docketing runs is skipped: the
+            // insert waits for that push and then finds the number taken.
+            loop {
+                let sequence = case_numbers::next_sequence(conn, key)?;
+                let number = format!("（{year}）{court}{type_code}{sequence}号");
+                if case_numbers::record(conn, &number, key, sequence, Source::Docketing, Some(id))?
+                {
+                    break Some((number, key));
+                }
+            }
         }
     };
     let registration_number = new_registration_number(conn)?;

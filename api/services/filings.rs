@@ -355,8 +355,10 @@ pub fn update(
     if APPEAL_KINDS.contains(&row.kind.as_str())
         && let Some(number) = original(&content)
         && original(&row.content).as_deref() != Some(number.as_str())
-        && let Some(draft) =
+        && let Some(draft) = {
+            lock_appeals_of(conn, &number)?;
             registered_cases::unfinished_draft(conn, filer, &APPEAL_KINDS, &number, Some(id))?
+        }
     {
         return Err(ApiError::new(Code::AppealDraftExists).with_extension("draft_id", json!(draft)));
     }
@@ -979,13 +981,20 @@ pub const APPEAL_KINDS: [&str; 2] = ["civil_appeal", "administrative_appeal"];
 
 /// Problems that only the stored data shows: appellants who already appealed the same
 /// case in another saved or submitted appeal that was not rejected (APL-6).
-fn conflicts(conn: &mut PgConnection, detail: &FilingDetail) -> Result<Vec<FieldError>, ApiError> {
+fn conflicts(
+    conn: &mut PgConnection,
+    detail: &FilingDetail,
+    lock: bool,
+) -> Result<Vec<FieldError>, ApiError> {
     if !APPEAL_KINDS.contains(&detail.filing.kind.as_str()) {
         return Ok(Vec::new());
     }
     let Some(number) = detail.filing.content["original_case"]["case_number"].as_str() else {
         return Ok(Vec::new());
     };
+    if lock {
+        lock_appeals_of(conn, number)?;
+    }
     let keys =
         registered_cases::appellant_keys(conn, &APPEAL_KINDS, number, Some(detail.filing.id))?;
     Ok(detail
@@ -997,10 +1006,19 @@ fn conflicts(conn: &mut PgConnection, detail: &FilingDetail) -> Result<Vec<Field
             let identity = p.details["credit_code"]
                 .as_str()
                 .or(p.details["document_number"].as_str());
-            keys.contains(&registered_cases::appellant_key(identity, &p.name))
+            registered_cases::appellant_keys_of(identity, &p.name, &p.party_type)
+                .iter()
+                .any(|k| keys.contains(k))
         })
         .map(|(index, _)| FieldError::new(format!("parties.{index}"), Code::AppealAlreadyAppealed))
         .collect())
+}
+
+/// Makes the caller's transaction the only one changing appeals of original case `number`
+/// until it ends: two submissions or drafts of appeals of one case at once see each other.
+pub fn lock_appeals_of(conn: &mut PgConnection, number: &str) -> Result<(), ApiError> {
+    registered_cases::lock_number(conn, &format!("appeal:{number}"))?;
+    Ok(())
 }
 
 /// The check before submission, changing nothing.
@@ -1013,7 +1031,7 @@ pub fn check(
 ) -> Result<(FilingDetail, Vec<FieldError>), ApiError> {
     let detail = detail(conn, id, filer.id)?;
     let mut problems = problems(&detail, catalogue, filer, today);
-    problems.extend(conflicts(conn, &detail)?);
+    problems.extend(conflicts(conn, &detail, false)?);
     Ok((detail, problems))
 }
 
@@ -1037,7 +1055,7 @@ pub fn submit(
     let today = crate::domain::calendar::shanghai_date(now);
     let detail = detail_of(conn, row)?;
     let mut problems = problems(&detail, catalogue, filer, today);
-    problems.extend(conflicts(conn, &detail)?);
+    problems.extend(conflicts(conn, &detail, true)?);
     if !problems.is_empty() {
         return Err(ApiError::with_fields(Code::FilingIncomplete, problems));
     }

@@ -86,7 +86,14 @@ pub fn push(
         match checked {
             Ok(case) if errors.is_empty() => valid.push((index, case)),
             checked => {
-                errors.extend(checked.err().unwrap_or_default());
+                let read: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
+                errors.extend(
+                    checked
+                        .err()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|e| !read.contains(&e.field)),
+                );
                 let number = input
                     .case_number
                     .as_deref()
@@ -101,15 +108,44 @@ pub fn push(
             }
         }
     }
-    // Cases are written in the order of their numbers, each under a lock of its number, so
-    // that concurrent pushes of the same cases wait for each other instead of deadlocking.
+    // A case number given twice in one push: the first is taken, the others reported.
+    let mut seen = std::collections::HashSet::new();
+    valid.retain(|(index, case)| {
+        if seen.insert(case.case_number.as_str().to_owned()) {
+            return true;
+        }
+        outcomes[*index] = Some(PushOutcome {
+            index: *index,
+            case_number: Some(case.case_number.as_str().to_owned()),
+            outcome: "rejected",
+            errors: vec![FieldError::new(
+                "case_number",
+                Code::RegisteredCaseDuplicateInPush,
+            )],
+        });
+        false
+    });
+    // Every case number and registration number of the push is locked before anything is
+    // written, all in one order: concurrent pushes touching the same numbers wait for each
+    // other instead of deadlocking.
+    let mut keys: Vec<String> = valid
+        .iter()
+        .flat_map(|(_, case)| {
+            [
+                format!("case:{}", case.case_number.as_str()),
+                format!("registration:{}", case.registration_number),
+            ]
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for key in &keys {
+        store::lock_number(conn, key)?;
+    }
     valid.sort_by(|a, b| a.1.case_number.as_str().cmp(b.1.case_number.as_str()));
     for (index, case) in valid {
         let number = case.case_number.as_str().to_owned();
-        let result = conn.transaction(|conn| {
-            store::lock_number(conn, &number)?;
-            upsert_pushed(conn, &case, client, actor, now)
-        });
+        let result = conn.transaction(|conn| upsert_pushed(conn, &case, client, actor, now));
         outcomes[index] = Some(match result {
             Ok(outcome) => PushOutcome {
                 index,
@@ -188,6 +224,23 @@ fn upsert_pushed(
         })
         .collect();
 
+    // The number is in use from now on: docketing never hands it out. Recorded first, as
+    // docketing does, so that a docketing of the same number running now finishes (and is
+    // found below) or skips it.
+    if let Ok(sequence) = i32::try_from(number.sequence()) {
+        case_numbers::record(
+            conn,
+            number.as_str(),
+            SequenceKey {
+                court_code: number.court_code(),
+                year,
+                type_code: number.type_code(),
+            },
+            sequence,
+            Source::TrialSystem,
+            None,
+        )?;
+    }
     let (row, outcome) = match store::find_by_number(conn, number.as_str(), true)? {
         Some(existing) => {
             if existing.registration_number != case.registration_number {
@@ -218,21 +271,6 @@ fn upsert_pushed(
                 Origin::TrialSystem { client, at: now },
             )?;
             store::replace_parties(conn, row.id, &parties)?;
-            // The number is in use from now on: docketing never hands it out.
-            if let Ok(sequence) = i32::try_from(number.sequence()) {
-                case_numbers::record(
-                    conn,
-                    number.as_str(),
-                    SequenceKey {
-                        court_code: number.court_code(),
-                        year,
-                        type_code: number.type_code(),
-                    },
-                    sequence,
-                    Source::TrialSystem,
-                    None,
-                )?;
-            }
             (row, "created")
         }
     };
@@ -389,6 +427,9 @@ pub fn lookup(
         Ok(())
     };
 
+    if matches!(caller.role(), Role::Judge | Role::Admin) {
+        return Err(ApiError::new(Code::AuthForbidden));
+    }
     match (numbers, party) {
         ((Some(case_number), Some(registration_number)), _) => {
             let mut errors = Vec::new();
@@ -428,7 +469,8 @@ pub fn lookup(
                 &party_filter(purpose, today),
                 MAX_PARTY_HITS,
             )?;
-            if cases.is_empty() {
+            // Looking for one's own cases guesses nothing.
+            if cases.is_empty() && caller.id_number.as_deref() != Some(identity.as_str()) {
                 miss(conn)?;
             }
             let mut hits = Vec::new();
@@ -485,6 +527,17 @@ fn purpose(kind: Option<&str>) -> Result<Purpose, ApiError> {
         KindLookup::Offline(_) => Err(ApiError::new(Code::OriginalCaseLookupNotOffered)),
         KindLookup::Unknown => Err(ApiError::field("kind", Code::FilingKindInvalid)),
     }
+}
+
+/// Whether a party of the case is among the appellants `keys` describe.
+fn appealed_before(keys: &[String], party: &PartyRow) -> bool {
+    store::appellant_keys_of(
+        party.identity_number.as_deref(),
+        &party.name,
+        &party.party_type,
+    )
+    .iter()
+    .any(|k| keys.contains(k))
 }
 
 /// What a lookup by party details may find for `purpose`, as a query filter (the rules of
@@ -560,7 +613,7 @@ fn hit(
         let keys = store::appellant_keys(conn, &APPEAL_KINDS, &case.case_number, None)?;
         let appealed = parties
             .iter()
-            .filter(|p| keys.contains(&store::appellant_key(p.identity_number.as_deref(), &p.name)))
+            .filter(|p| appealed_before(&keys, p))
             .map(|p| p.id)
             .collect();
         (draft, appealed)
@@ -605,6 +658,7 @@ pub fn draft_from(
     let purpose = purpose(request.kind.as_deref())?;
     store::lock(conn, id)?;
     let case = accessible(conn, caller, id)?;
+    filings::lock_appeals_of(conn, &case.case_number)?;
     let kind = findable(purpose, facts(&case), today).map_err(ApiError::new)?;
     let parties = store::parties(conn, case.id)?;
 
@@ -619,6 +673,18 @@ pub fn draft_from(
                 Code::PartyNotFound,
             )),
         }
+    }
+    let sides: Vec<PartyRole> = chosen
+        .iter()
+        .filter_map(|&i| PartyRole::parse(&parties[i].role))
+        .collect();
+    if sides.iter().any(|r| r.is_filer_side())
+        && sides.iter().any(|r| registered_case::is_opposing_role(*r))
+    {
+        errors.push(FieldError::new(
+            "party_ids",
+            Code::OriginalCaseFilerPartiesMixed,
+        ));
     }
     if request.party_ids.is_empty() && kind != FilingKind::EnforcementObjection {
         errors.push(FieldError::new(
@@ -636,10 +702,9 @@ pub fn draft_from(
         }
         let keys = store::appellant_keys(conn, &APPEAL_KINDS, &case.case_number, None)?;
         for (index, party_id) in request.party_ids.iter().enumerate() {
-            let appealed = parties.iter().any(|p| {
-                p.id == *party_id
-                    && keys.contains(&store::appellant_key(p.identity_number.as_deref(), &p.name))
-            });
+            let appealed = parties
+                .iter()
+                .any(|p| p.id == *party_id && appealed_before(&keys, p));
             if appealed {
                 errors.push(FieldError::new(
                     format!("party_ids.{index}"),
@@ -715,10 +780,11 @@ pub fn draft_from(
         let mut input: PartyInput = serde_json::from_value(party.details.clone())
             .map_err(|e| ApiError::internal(anyhow::anyhow!("stored party unreadable: {e}")))?;
         input.role = Some(role.as_str().to_owned());
-        // Only the filer's side keeps its phone: a preservation never records the
-        // respondent's (so that the respondent is not alerted), and the other parties' are
-        // for the filer to give, not for the case to hand out.
-        if !chosen.contains(&index) {
+        // Only the caller's own phone is copied: a preservation never records the
+        // respondent's (so that the respondent is not alerted), and other people's are for
+        // the filer to give, not for the case to hand out.
+        let own = caller.id_number.is_some() && party.identity_number == caller.id_number;
+        if !(chosen.contains(&index) && own) {
             input.phone = None;
         }
         let (row, _) = filings::add_party(

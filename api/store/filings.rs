@@ -208,7 +208,8 @@ pub struct FilingFilter<'a> {
     pub registration_number: Option<&'a str>,
     /// A literal part of a party's name.
     pub party_name: Option<&'a str>,
-    /// Only registered cases (with a case number) of these kinds in these statuses.
+    /// Only registered cases whose case number has one of these type codes (or the same
+    /// with a knowledge-property `知`), in these statuses.
     pub eligible: Option<(&'a [&'a str], &'a [&'a str])>,
 }
 
@@ -249,10 +250,19 @@ pub fn list_for_filer(
         if let Some(number) = filter.registration_number {
             query = query.filter(filings::registration_number.eq(number));
         }
-        if let Some((kinds, statuses)) = filter.eligible {
+        if let Some((type_codes, statuses)) = filter.eligible {
+            // The type code sits between the court code's digits and the sequence:
+            // （2026）鲁0102民初5号.
+            let pattern = format!(
+                "^（[0-9]{{4}}）[^0-9]+[0-9]*知?({})[0-9]+号",
+                type_codes.join("|")
+            );
             query = query
                 .filter(filings::case_number.is_not_null())
-                .filter(filings::kind.eq_any(kinds))
+                .filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("filings.case_number ~ ")
+                        .bind::<diesel::sql_types::Text, _>(pattern),
+                )
                 .filter(filings::status.eq_any(statuses));
         }
         if let Some(name) = filter.party_name {

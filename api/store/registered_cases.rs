@@ -163,8 +163,8 @@ pub fn find_by_party(
         .load(conn)
 }
 
-/// Whether `account` filed (beyond a draft) a filing in which a party has this identity
-/// number: the account is that party, or acted for it.
+/// Whether `account` filed — submitted, and not rejected — a filing in which a party on the
+/// filer's side has this identity number: the account is that party, or acted for it.
 pub fn filed_for(
     conn: &mut PgConnection,
     account: Uuid,
@@ -174,7 +174,13 @@ pub fn filed_for(
         filings::table
             .inner_join(filing_parties::table)
             .filter(filings::filer_account_id.eq(account))
-            .filter(filings::status.ne("draft"))
+            .filter(filings::status.ne_all(["draft", "rejected"]))
+            .filter(filing_parties::role.eq_any([
+                "plaintiff",
+                "applicant",
+                "appellant",
+                "private_prosecutor",
+            ]))
             .filter(
                 sql::<Bool>("coalesce(filing_parties.details ->> 'credit_code', filing_parties.details ->> 'document_number') = ")
                     .bind::<Text, _>(identity_number),
@@ -404,17 +410,26 @@ pub fn unfinished_draft(
         .optional()
 }
 
-/// How an appellant is told apart: the identity number, or the name of a party who has
-/// none (an unincorporated organisation without a credit code, an unnamed person).
-pub fn appellant_key(identity_number: Option<&str>, name: &str) -> String {
-    match identity_number {
-        Some(number) => number.to_owned(),
-        None => format!("name:{name}"),
+/// The keys an appellant is told apart by: the identity number; and the name of an
+/// organisation (whatever type or code it was entered with) or of a person who has no
+/// identity number (an unnamed person).
+pub fn appellant_keys_of(
+    identity_number: Option<&str>,
+    name: &str,
+    party_type: &str,
+) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(number) = identity_number {
+        keys.push(number.to_owned());
     }
+    if identity_number.is_none() || party_type != "natural_person" {
+        keys.push(format!("name:{name}"));
+    }
+    keys
 }
 
-/// The keys ([`appellant_key`]) of the appellants of every appeal of `case_number` that
-/// stands against a second appeal by them (APL-6), leaving out the filing `except`: a
+/// The keys ([`appellant_keys_of`]) of the appellants of every appeal of `case_number`
+/// that stands against a second appeal by them (APL-6), leaving out the filing `except`: a
 /// submitted appeal that was not rejected, or a saved draft the appellant made themselves
 /// (a draft by someone else naming them does not stop them appealing).
 pub fn appellant_keys(
@@ -425,12 +440,16 @@ pub fn appellant_keys(
 ) -> QueryResult<Vec<String>> {
     #[derive(QueryableByName)]
     struct Row {
+        #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+        identity: Option<String>,
         #[diesel(sql_type = Text)]
-        key: String,
+        name: String,
+        #[diesel(sql_type = Text)]
+        party_type: String,
     }
     let rows: Vec<Row> = diesel::sql_query(
-        "SELECT DISTINCT coalesce(p.details ->> 'credit_code', p.details ->> 'document_number',
-                                  'name:' || p.name) AS key
+        "SELECT DISTINCT coalesce(p.details ->> 'credit_code', p.details ->> 'document_number')
+                AS identity, p.name, p.party_type
            FROM filings f
            JOIN filing_parties p ON p.filing_id = f.id
            JOIN accounts a ON a.id = f.filer_account_id
@@ -445,5 +464,8 @@ pub fn appellant_keys(
     .bind::<Text, _>(case_number)
     .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(except)
     .load(conn)?;
-    Ok(rows.into_iter().map(|r| r.key).collect())
+    Ok(rows
+        .into_iter()
+        .flat_map(|r| appellant_keys_of(r.identity.as_deref(), &r.name, &r.party_type))
+        .collect())
 }

@@ -111,18 +111,21 @@ pub fn after(conn: &mut PgConnection, after: FeedCursor, limit: i64) -> QueryRes
     .load(conn)
 }
 
-/// Whether the feed could have handed out `cursor`: its transaction is older than every
-/// running one and its row id was drawn. A cursor from the future would wait for ever and
-/// then skip what came before it.
+/// Whether the feed could have handed out `cursor`: the start, or a row older than every
+/// running transaction. A cursor from the future would wait for ever and then skip what
+/// came before it; one between rows would skip some.
 pub fn could_have_given_out(conn: &mut PgConnection, cursor: FeedCursor) -> QueryResult<bool> {
     #[derive(QueryableByName)]
     struct Answer {
         #[diesel(sql_type = diesel::sql_types::Bool)]
         possible: bool,
     }
+    // Every cursor handed out is the position of a row the feed gave out (or the start).
     let answer: Answer = diesel::sql_query(
-        "SELECT $1 < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-                AND $2 <= (SELECT coalesce(max(id), 0) FROM trial_system_feed) AS possible",
+        "SELECT ($1 = 0 AND $2 = 0)
+                OR ($1 < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                    AND EXISTS (SELECT 1 FROM trial_system_feed WHERE txid = $1 AND id = $2))
+                AS possible",
     )
     .bind::<BigInt, _>(cursor.txid)
     .bind::<BigInt, _>(cursor.id)

@@ -971,9 +971,9 @@ async fn a_draft_naming_someone_else_as_appellant_does_not_stop_their_appeal() {
         )
         .await;
     assert_eq!(status, 201, "{body}");
-    // The other parties' phones stay out of the draft.
+    // Nobody's phone but the caller's own is copied into a draft.
     assert_eq!(body["parties"][1]["phone"], Value::Null);
-    assert_eq!(body["parties"][0]["phone"], "13912345678");
+    assert_eq!(body["parties"][0]["phone"], Value::Null);
 
     // The plaintiff can still appeal.
     let (_, body) = app
@@ -991,6 +991,10 @@ async fn a_draft_naming_someone_else_as_appellant_does_not_stop_their_appeal() {
         )
         .await;
     assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        body["parties"][0]["phone"], "13912345678",
+        "the caller's own"
+    );
 
     // Two drafts at once from one account: one is made, the other names it.
     let (status, _) = app
@@ -1018,6 +1022,22 @@ async fn a_draft_naming_someone_else_as_appellant_does_not_stop_their_appeal() {
     }))
     .await;
     let made = results.iter().filter(|(status, _)| *status == 201).count();
+    let (status, body) = app
+        .post(
+            &path,
+            Some(&plaintiff_account),
+            json!({ "party_ids": [plaintiff, body_party(&app, &number, &plaintiff_account).await] }),
+        )
+        .await;
+    assert_problem(status, &body, 422, "validation.failed");
+    assert!(
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["code"] == "original_case.filer_parties_mixed"),
+        "{body}"
+    );
     assert_eq!(made, 1, "{results:?}");
     assert!(
         results
@@ -1037,4 +1057,52 @@ async fn a_draft_naming_someone_else_as_appellant_does_not_stop_their_appeal() {
         )
         .await;
     assert_problem(status, &body, 403, "original_case.lookup_not_allowed");
+}
+
+/// The id of the second party of the case `number` (registration 37010200000071), as
+/// `token` finds it.
+async fn body_party(app: &TestApp, number: &str, token: &str) -> String {
+    let (_, body) = app
+        .get(&lookup_path(number, "37010200000071"), Some(token))
+        .await;
+    body["items"][0]["parties"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[actix_web::test]
+async fn filing_against_someone_does_not_open_their_cases_and_a_push_names_a_number_once() {
+    let app = TestApp::spawn().await;
+    let key = trial_system_key(&app);
+    // The filer named the company as defendant: that does not make it the filer's client.
+    let (filer, _, _, _) = submitted_civil_filing(&app, 521).await;
+    let company = company("山东某某贸易有限公司");
+    let (status, body) = app
+        .get(
+            &format!(
+                "/api/v1/original-cases?party_name={}&party_identity_number={}",
+                urlencoding("山东某某贸易有限公司"),
+                company["credit_code"].as_str().unwrap()
+            ),
+            Some(&filer),
+        )
+        .await;
+    assert_problem(status, &body, 403, "original_case.lookup_not_allowed");
+
+    let closed_on = today() - Duration::days(10);
+    let first = closed_case(
+        81,
+        "37010200000081",
+        closed_on,
+        json!([person("plaintiff", "王五", 522), company.clone()]),
+    );
+    let mut again = first.clone();
+    again["cause"] = json!("民间借贷纠纷");
+    let report = push(&app, &key, json!([first, again])).await;
+    assert_eq!(report["results"][0]["outcome"], "created");
+    assert_eq!(
+        report["results"][1]["errors"][0]["code"],
+        "registered_case.duplicate_in_push"
+    );
 }

@@ -15,11 +15,10 @@ use crate::domain::calendar::shanghai_date;
 use crate::domain::case_number::CaseNumber;
 use crate::domain::catalogue::Catalogue;
 use crate::domain::filing_status::FilingStatus;
-use crate::domain::kinds::{FilingKind, KindLookup, ONLINE_KINDS, lookup_kind};
+use crate::domain::kinds::{FilingKind, KindLookup, lookup_kind};
 use crate::domain::materials::Category;
 use crate::domain::money::Money;
 use crate::domain::party::PartyInput;
-use crate::domain::registered_case::type_accepted;
 use crate::domain::text::{fold_code, trim_blanks};
 use crate::errors::{ApiError, Code, FieldError};
 use crate::http::AppState;
@@ -406,6 +405,7 @@ pub struct NewCase {
         (status = 201, description = "The draft.", body = CaseView, headers(("ETag" = String), ("Location" = String))),
         (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`auth.forbidden`: staff accounts do not file.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`appeal.draft_exists` (with `draft_id`): the account already has an unfinished appeal draft of that original case.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`filing.offline_only` (with `reason_zh`, `reason_en`), or `validation.failed` with `filing.kind_invalid`, `court.not_found`, `court.retired` or `filing.court_tier`.", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -527,7 +527,7 @@ pub async fn get_case(
         (status = 400, description = "Not a JSON object.", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`filing.not_found`.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`filing.not_editable`.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`filing.not_editable`, or `appeal.draft_exists` (with `draft_id`): the account already has an unfinished appeal draft of that original case.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`precondition.failed` (with `current_etag`).", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation.failed`: every invalid field with its path.", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "`precondition.required`.", body = Problem, content_type = "application/problem+json")
@@ -1205,7 +1205,7 @@ pub struct CaseQuery {
     /// Part of a party's name.
     pub party_name: Option<String>,
     /// `in_litigation_preservation`: only the filings that can be the main case of an
-    /// in-litigation preservation — registered cases (with a case number) of a kind it
+    /// in-litigation preservation — registered cases whose case number is of a type it
     /// accepts, awaiting payment, paid or accepted.
     pub eligible_for: Option<String>,
 }
@@ -1381,17 +1381,10 @@ impl Filters {
         });
         let eligible = text(&query.eligible_for).and_then(|raw| match lookup_kind(&raw) {
             KindLookup::Online(FilingKind::InLitigationPreservation) => {
-                let kinds = ONLINE_KINDS
-                    .iter()
-                    .filter(|rules| {
-                        rules
-                            .type_codes
-                            .iter()
-                            .any(|code| type_accepted(FilingKind::InLitigationPreservation, code))
-                    })
-                    .map(|rules| rules.kind.as_str())
-                    .collect();
-                Some((kinds, PRESERVATION_MAIN_CASE_STATUSES))
+                let type_codes = crate::domain::filing::rules(FilingKind::InLitigationPreservation)
+                    .referenced_type_codes
+                    .to_vec();
+                Some((type_codes, PRESERVATION_MAIN_CASE_STATUSES))
             }
             _ => {
                 errors.push(FieldError::new("eligible_for", Code::ChoiceInvalid));
