@@ -14,7 +14,7 @@
 # 2,000,000; 民初 cases spread over the province's basic courts and seven years (a few
 # thousand per court and year, as a busy basic court registers), three in
 # five closed within the last two years, two parties each), starts the service with
-# EFILING_WORKERS=2 and a pool of BENCH_POOL connections, logs a judge in, writes
+# EFILING_WORKERS=2 and a pool of BENCH_POOL connections, registers and logs a party in, writes
 # BENCH_URLS lookup URLs of random closed cases, and for each of BENCH_RUNS runs:
 #   (a) pgbench -M prepared -c BENCH_POOL -j 2 -T BENCH_SECONDS on the lookup's SQL;
 #   (b) oha -c 64 -z BENCH_SECONDS over the URLs: the service's peak rate;
@@ -114,16 +114,28 @@ SQL
 fi
 
 # --- The service and a caller ------------------------------------------------------------
-DATABASE_URL=$db_url "$bin" accounts create-judge --court 鲁0102 --login bench.judge \
-  --name 压测法官 --password 'Bench-pass-2026' >/dev/null 2>&1 || true
-DATABASE_URL=$db_url EFILING_WORKERS=2 EFILING_DB_POOL_SIZE=$pool EFILING_RUN_JOBS=false \
+DATABASE_URL=$db_url EFILING_WORKERS=2 EFILING_DB_POOL_SIZE=$pool EFILING_JOB_INTERVAL_MS=200 \
   EFILING_LOG_FORMAT=json RUST_LOG=warn EFILING_ACCESS_TOKEN_TTL_SECONDS=3600 \
   "$bin" serve --listen "127.0.0.1:$port" >"$work/service.log" 2>&1 &
 service_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/service.log"; fail "the service did not start"; }
+# A party registers (verified by the simulated citizen registry) and logs in.
+id_number=$(python3 -c '
+body = "37010219900101777"
+weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+print(body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11])')
+registration=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/registrations/party" \
+  -H 'content-type: application/json' \
+  -d "{\"id_number\":\"$id_number\",\"name\":\"张三\",\"phone\":\"13900009777\",\"password\":\"Bench-pass-2026\"}" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') || fail "registration failed"
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$port/api/v1/registrations/$registration" | grep -q '"status":"verified"' && break
+  sleep 0.2
+done
 session=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/sessions" -H 'content-type: application/json' \
-  -d '{"login":"bench.judge","password":"Bench-pass-2026"}') || fail "login failed"
+  -d "{\"login\":\"$id_number\",\"password\":\"Bench-pass-2026\"}") || session=
+[ -n "$session" ] || fail "the synthetic party could not log in"
 token=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' <<<"$session")
 ids=$(python3 -c '
 import base64, json, sys
