@@ -23,7 +23,7 @@ use crate::errors::{ApiError, Code, FieldError};
 use crate::services::trial_feed;
 use crate::store::accounts::AccountRow;
 use crate::store::audit::{self, Actor, Change};
-use crate::store::fee_orders::{self, FeeOrderRow};
+use crate::store::fee_orders;
 use crate::store::filings::{
     self, AgentRecord, AgentValues, AttachedMaterial, DraftChanges, FilingRow, NewFiling, PartyRow,
     PartyValues,
@@ -31,16 +31,7 @@ use crate::store::filings::{
 use crate::store::materials as material_store;
 use crate::store::registered_cases;
 
-/// A filing with everything attached to it.
-#[derive(Debug, Clone)]
-pub struct FilingDetail {
-    pub filing: FilingRow,
-    pub parties: Vec<PartyRow>,
-    pub agents: Vec<AgentRecord>,
-    pub materials: Vec<AttachedMaterial>,
-    /// The fee orders issued at and after docketing.
-    pub fee_orders: Vec<FeeOrderRow>,
-}
+pub use crate::store::filings::FilingDetail;
 
 /// The precondition a write carries: the ETag the client last read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

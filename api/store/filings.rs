@@ -729,3 +729,14 @@ pub fn lock(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<FilingRow>>
         .first(conn)
         .optional()
 }
+
+/// A filing with everything attached to it.
+#[derive(Debug, Clone)]
+pub struct FilingDetail {
+    pub filing: FilingRow,
+    pub parties: Vec<PartyRow>,
+    pub agents: Vec<AgentRecord>,
+    pub materials: Vec<AttachedMaterial>,
+    /// The fee orders issued at and after docketing.
+    pub fee_orders: Vec<super::fee_orders::FeeOrderRow>,
+}
