@@ -33,6 +33,28 @@ pub async fn judge_session(app: &TestApp, login_name: &str, court: &str) -> Stri
     session["access_token"].as_str().unwrap().to_owned()
 }
 
+/// Has `judge` approve filing `id` and docket it with `docketing` as the body; returns the
+/// docketing answer.
+pub async fn approve_and_docket(app: &TestApp, judge: &str, id: &str, docketing: Value) -> Value {
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/cases/{id}/review"),
+            Some(judge),
+            json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/cases/{id}/docketing"),
+            Some(judge),
+            docketing,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
 pub fn sms_templates_to(app: &TestApp, phone_number: &str) -> Vec<String> {
     let mut conn = app.pool.get().unwrap();
     efiling::store::sms::list(&mut conn, Some(phone_number), 100)

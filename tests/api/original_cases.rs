@@ -5,7 +5,7 @@ use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
 use serde_json::{Value, json};
 
 use crate::accounts::{id_number, party_session};
-use crate::court::judge_session;
+use crate::court::{approve_and_docket, judge_session};
 use crate::filings::{call, submitted_civil_filing};
 use crate::support::{TestApp, assert_problem};
 use efiling::services::staff;
@@ -404,20 +404,7 @@ async fn a_pushed_number_is_never_handed_out_by_docketing() {
 
     let (_, id, _, _) = submitted_civil_filing(&app, 506).await;
     let judge = judge_session(&app, "judge.pushed", "鲁0102").await;
-    app.post(
-        &format!("/api/v1/cases/{id}/review"),
-        Some(&judge),
-        json!({"decision": "approve"}),
-    )
-    .await;
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/cases/{id}/docketing"),
-            Some(&judge),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    let body = approve_and_docket(&app, &judge, &id, json!({})).await;
     assert_eq!(
         body["case"]["case_number"],
         format!("（{year}）鲁0102民初2号")
@@ -541,20 +528,7 @@ async fn in_litigation_preservation_lists_only_eligible_filings_and_finds_other_
     let app = TestApp::spawn().await;
     let (filer, docketed_id, _, _) = submitted_civil_filing(&app, 510).await;
     let judge = judge_session(&app, "judge.preserve", "鲁0102").await;
-    app.post(
-        &format!("/api/v1/cases/{docketed_id}/review"),
-        Some(&judge),
-        json!({"decision": "approve"}),
-    )
-    .await;
-    let (status, docketed) = app
-        .post(
-            &format!("/api/v1/cases/{docketed_id}/docketing"),
-            Some(&judge),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, 200, "{docketed}");
+    let docketed = approve_and_docket(&app, &judge, &docketed_id, json!({})).await;
     // A second filing of the same account, submitted only, and a draft.
     let (_, body) = app
         .post(
@@ -733,20 +707,7 @@ async fn the_trial_system_simulator_pushes_cases_and_registers_docketed_filings_
     let key = trial_system_key(&app);
     let (_, id, _, _) = submitted_civil_filing(&app, 514).await;
     let judge = judge_session(&app, "judge.loop", "鲁0102").await;
-    app.post(
-        &format!("/api/v1/cases/{id}/review"),
-        Some(&judge),
-        json!({"decision": "approve"}),
-    )
-    .await;
-    let (status, docketed) = app
-        .post(
-            &format!("/api/v1/cases/{id}/docketing"),
-            Some(&judge),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, 200, "{docketed}");
+    let docketed = approve_and_docket(&app, &judge, &id, json!({})).await;
 
     let base = app.url("");
     let (reports, round, again, cursor) = tokio::task::spawn_blocking(move || {

@@ -7,7 +7,7 @@ use diesel::sql_types::Text;
 use serde_json::{Value, json};
 
 use crate::accounts::phone;
-use crate::court::{judge_session, sms_templates_to};
+use crate::court::{approve_and_docket, judge_session, sms_templates_to};
 use crate::filings::submitted_civil_filing_at;
 use crate::support::{TestApp, assert_problem};
 
@@ -21,22 +21,7 @@ pub async fn docketed(
 ) -> (String, String, String, Value) {
     let (party, id, _, _) = submitted_civil_filing_at(app, n, court).await;
     let judge = judge_session(app, &format!("judge.pay{n}"), court).await;
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/cases/{id}/review"),
-            Some(&judge),
-            json!({"decision": "approve"}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/cases/{id}/docketing"),
-            Some(&judge),
-            docketing,
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    let body = approve_and_docket(app, &judge, &id, docketing).await;
     (party, judge, id, body["fee_order"].clone())
 }
 

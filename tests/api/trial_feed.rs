@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::accounts::party_session;
-use crate::court::judge_session;
+use crate::court::{approve_and_docket, judge_session};
 use crate::filings::{
     add_party, attach, call, draft, etag_of, patch, plaintiff, submitted_civil_filing,
 };
@@ -408,22 +408,7 @@ async fn enforcement_matters_are_routed_through_case_diversion_to_the_enforcemen
 
     // Nothing is due for a reconsideration: docketing accepts it at once.
     let judge = judge_session(&app, "judge.feed.enforcement", "鲁01").await;
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/cases/{enforcement}/review"),
-            Some(&judge),
-            json!({"decision": "approve"}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/cases/{enforcement}/docketing"),
-            Some(&judge),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    let body = approve_and_docket(&app, &judge, &enforcement, json!({})).await;
     assert_eq!(body["case"]["status"], "accepted", "{body}");
 
     let (read, _) = read_until(&app, &key, None, 100, |read| read.len() >= 4).await;
