@@ -118,6 +118,24 @@ pub struct PartyInput {
     pub representative_title: Option<String>,
 }
 
+/// The members of a party in the API (those of [`PartyInput`]).
+pub const FIELDS: [&str; 14] = [
+    "role",
+    "type",
+    "name",
+    "document_type",
+    "document_number",
+    "gender",
+    "ethnicity",
+    "nationality",
+    "birth_date",
+    "address",
+    "phone",
+    "credit_code",
+    "representative_name",
+    "representative_title",
+];
+
 /// What kind of person a party is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

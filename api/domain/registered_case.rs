@@ -9,7 +9,7 @@ use crate::domain::case_number::{CaseNumber, CourtCodes};
 use crate::domain::filing::{CourtSource, rules as filing_rules};
 use crate::domain::kinds::{FilingKind, PartyRole};
 use crate::domain::party::{self, Party, PartyInput};
-use crate::domain::text::{fold_width, is_blank, trim_blanks};
+use crate::domain::text::{fold_code, fold_width, is_blank, trim_blanks};
 use crate::errors::{Code, FieldError};
 
 /// The most cases one push may carry.
@@ -18,7 +18,8 @@ pub const MAX_CASES_PER_PUSH: usize = 200;
 /// The most parties one case may list.
 pub const MAX_PARTIES_PER_CASE: usize = 200;
 
-/// Registration numbers are digits only, at least this many (FIL-11) …
+/// Registration numbers are digits only, at least this many (long enough not to be guessed,
+/// since with the case number they open the case) …
 const REGISTRATION_NUMBER_MIN_DIGITS: usize = 10;
 /// … and at most this many.
 const REGISTRATION_NUMBER_MAX_DIGITS: usize = 30;
@@ -90,24 +91,6 @@ const CASE_MEMBERS: [&str; 9] = [
     "judgment_document_number",
 ];
 
-/// The members of a party, all strings.
-const PARTY_MEMBERS: [&str; 14] = [
-    "role",
-    "type",
-    "name",
-    "document_type",
-    "document_number",
-    "gender",
-    "ethnicity",
-    "nationality",
-    "birth_date",
-    "address",
-    "phone",
-    "credit_code",
-    "representative_name",
-    "representative_title",
-];
-
 /// Reads one case of a push as JSON: members of the wrong type or unknown are reported by
 /// name and left out, so that the rest of the case is still checked.
 pub fn read_pushed(value: &serde_json::Value) -> (PushedCaseInput, Vec<FieldError>) {
@@ -154,7 +137,7 @@ pub fn read_pushed(value: &serde_json::Value) -> (PushedCaseInput, Vec<FieldErro
                         };
                         let mut kept = serde_json::Map::new();
                         for (field, value) in fields {
-                            if !PARTY_MEMBERS.contains(&field.as_str()) {
+                            if !party::FIELDS.contains(&field.as_str()) {
                                 errors.push(FieldError::new(
                                     format!("parties.{index}.{field}"),
                                     Code::FieldUnknown,
@@ -415,13 +398,6 @@ pub fn parse_registration_number(raw: &str) -> Result<String, Code> {
         return Err(Code::RegistrationNumberFormat);
     }
     Ok(digits)
-}
-
-fn fold_code(raw: &str) -> String {
-    raw.chars()
-        .filter(|&c| !is_blank(c))
-        .map(fold_width)
-        .collect()
 }
 
 fn present(value: &Option<String>) -> Option<&str> {

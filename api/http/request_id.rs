@@ -27,6 +27,14 @@ impl RequestId {
         &self.0
     }
 
+    /// The id of `req`, as the audit trail records it.
+    pub fn of(req: &actix_web::HttpRequest) -> Option<String> {
+        use actix_web::HttpMessage;
+        req.extensions()
+            .get::<RequestId>()
+            .map(|id| id.as_str().to_owned())
+    }
+
     fn from_header(value: Option<&HeaderValue>) -> RequestId {
         // A client id that looks like personal data (an ID or phone number) is not kept: it
         // would be written into every log line.

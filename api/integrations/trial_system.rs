@@ -306,19 +306,18 @@ impl Simulator {
     pub fn consume_feed(&mut self) -> anyhow::Result<Round> {
         let mut round = Round::default();
         loop {
-            let mut url = format!(
-                "{}/api/v1/integrations/trial-system/filings?limit=200",
-                self.base_url
-            );
-            if let Some(cursor) = &self.cursor {
-                url.push_str("&after=");
-                url.push_str(&urlencode(cursor));
-            }
-            let response = self
+            let mut request = self
                 .agent
-                .get(url)
-                .header("Authorization", &format!("Bearer {}", self.key))
-                .call();
+                .get(format!(
+                    "{}/api/v1/integrations/trial-system/filings",
+                    self.base_url
+                ))
+                .query("limit", "200")
+                .header("Authorization", &format!("Bearer {}", self.key));
+            if let Some(cursor) = &self.cursor {
+                request = request.query("after", cursor);
+            }
+            let response = request.call();
             let page = self.answer("the feed", response)?;
             let items = page["items"].as_array().cloned().unwrap_or_default();
             round.feed_items += items.len();
@@ -398,17 +397,6 @@ fn payload_of(item: &Value) -> &Value {
     } else {
         item
     }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            b => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -337,7 +337,8 @@ pub fn update(
         // Nothing changes (an autosave of what was read): the version stays.
         return detail_of(conn, row);
     }
-    // One unfinished appeal draft per original case and account (APL-5).
+    // An account keeps at most one unfinished appeal draft per original case: the other is
+    // resumed or deleted.
     let original = |content: &Value| {
         content["original_case"]["case_number"]
             .as_str()
@@ -507,7 +508,7 @@ fn party_fields(body: &Value) -> Result<Map<String, Value>, ApiError> {
         if matches!(key.as_str(), "id" | "created_at") {
             continue;
         }
-        if !PARTY_FIELDS.contains(&key.as_str()) {
+        if !party::FIELDS.contains(&key.as_str()) {
             errors.push(FieldError::new(key.as_str(), Code::FieldUnknown));
         } else if !(value.is_string() || value.is_null()) {
             errors.push(FieldError::new(key.as_str(), Code::FieldType));
@@ -521,24 +522,6 @@ fn party_fields(body: &Value) -> Result<Map<String, Value>, ApiError> {
         Err(ApiError::validation(errors))
     }
 }
-
-/// The fields of a party.
-const PARTY_FIELDS: &[&str] = &[
-    "role",
-    "type",
-    "name",
-    "document_type",
-    "document_number",
-    "gender",
-    "ethnicity",
-    "nationality",
-    "birth_date",
-    "address",
-    "phone",
-    "credit_code",
-    "representative_name",
-    "representative_title",
-];
 
 /// Fields of a natural person only, and of organisations only.
 const PERSON_FIELDS: &[&str] = &[
@@ -971,7 +954,7 @@ pub fn problems(
 pub const APPEAL_KINDS: [&str; 2] = ["civil_appeal", "administrative_appeal"];
 
 /// Problems that only the stored data shows: appellants who already appealed the same
-/// case in another saved or submitted appeal that was not rejected (APL-6).
+/// case in another saved or submitted appeal that was not rejected: nobody appeals twice.
 fn conflicts(
     conn: &mut PgConnection,
     detail: &FilingDetail,
@@ -994,9 +977,7 @@ fn conflicts(
         .enumerate()
         .filter(|(_, p)| p.role == PartyRole::Appellant.as_str())
         .filter(|(_, p)| {
-            let identity = p.details["credit_code"]
-                .as_str()
-                .or(p.details["document_number"].as_str());
+            let identity = registered_cases::identity_in_details(&p.details);
             registered_cases::appellant_keys_of(identity, &p.name, &p.party_type)
                 .iter()
                 .any(|k| keys.contains(k))

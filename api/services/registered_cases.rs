@@ -346,10 +346,7 @@ pub fn record_docketed(
             role: p.role.clone(),
             party_type: p.party_type.clone(),
             name: p.name.clone(),
-            identity_number: p.details["credit_code"]
-                .as_str()
-                .or(p.details["document_number"].as_str())
-                .map(str::to_owned),
+            identity_number: store::identity_in_details(&p.details).map(str::to_owned),
             details: p.details.clone(),
         })
         .collect();
@@ -378,9 +375,9 @@ pub struct Hit {
     pub kind: FilingKind,
     /// The accepting court of that filing.
     pub accepting_court: Option<String>,
-    /// The caller's unfinished appeal draft of the case (APL-5).
+    /// The caller's unfinished appeal draft of the case: to be resumed, not doubled.
     pub unfinished_draft: Option<Uuid>,
-    /// Parties who already appealed the case and cannot appeal again (APL-6).
+    /// Parties who already appealed the case and cannot appeal again.
     pub appealed: Vec<Uuid>,
 }
 

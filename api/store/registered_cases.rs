@@ -273,18 +273,6 @@ pub fn parties(conn: &mut PgConnection, case_id: Uuid) -> QueryResult<Vec<PartyR
         .load(conn)
 }
 
-/// The parties of several cases, in each case's order.
-pub fn parties_of(conn: &mut PgConnection, case_ids: &[Uuid]) -> QueryResult<Vec<PartyRow>> {
-    registered_case_parties::table
-        .filter(registered_case_parties::case_id.eq_any(case_ids))
-        .order((
-            registered_case_parties::case_id,
-            registered_case_parties::position,
-        ))
-        .select(PartyRow::as_select())
-        .load(conn)
-}
-
 /// Replaces the parties of a case. A party keeps its id across pushes — matched by its
 /// identity number, or by name and role when it has none — whatever its position, so that
 /// an id a caller holds never comes to name someone else.
@@ -298,20 +286,22 @@ pub fn replace_parties(
         registered_case_parties::table.filter(registered_case_parties::case_id.eq(case_id)),
     )
     .execute(conn)?;
-    for (position, party) in parties.iter().enumerate() {
-        let same = existing
-            .iter()
-            .position(|old| match &party.identity_number {
-                Some(number) => old.identity_number.as_ref() == Some(number),
-                None => {
-                    old.identity_number.is_none()
-                        && old.name == party.name
-                        && old.role == party.role
-                }
-            });
-        let id = same.map_or_else(Uuid::new_v4, |index| existing.swap_remove(index).id);
-        diesel::insert_into(registered_case_parties::table)
-            .values((
+    let rows: Vec<_> = parties
+        .iter()
+        .enumerate()
+        .map(|(position, party)| {
+            let same = existing
+                .iter()
+                .position(|old| match &party.identity_number {
+                    Some(number) => old.identity_number.as_ref() == Some(number),
+                    None => {
+                        old.identity_number.is_none()
+                            && old.name == party.name
+                            && old.role == party.role
+                    }
+                });
+            let id = same.map_or_else(Uuid::new_v4, |index| existing.swap_remove(index).id);
+            (
                 registered_case_parties::id.eq(id),
                 registered_case_parties::case_id.eq(case_id),
                 registered_case_parties::position.eq(i16::try_from(position).unwrap_or(i16::MAX)),
@@ -320,7 +310,12 @@ pub fn replace_parties(
                 registered_case_parties::name.eq(&party.name),
                 registered_case_parties::identity_number.eq(&party.identity_number),
                 registered_case_parties::details.eq(&party.details),
-            ))
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        diesel::insert_into(registered_case_parties::table)
+            .values(rows)
             .execute(conn)?;
     }
     Ok(())
@@ -410,6 +405,14 @@ pub fn unfinished_draft(
         .optional()
 }
 
+/// The identity number of a filing party as stored (its `details`): an organisation's
+/// credit code or a person's document number.
+pub fn identity_in_details(details: &Value) -> Option<&str> {
+    details["credit_code"]
+        .as_str()
+        .or(details["document_number"].as_str())
+}
+
 /// The keys an appellant is told apart by: the identity number; and the name of an
 /// organisation (whatever type or code it was entered with) or of a person who has no
 /// identity number (an unnamed person).
@@ -429,7 +432,7 @@ pub fn appellant_keys_of(
 }
 
 /// The keys ([`appellant_keys_of`]) of the appellants of every appeal of `case_number`
-/// that stands against a second appeal by them (APL-6), leaving out the filing `except`: a
+/// that stands against a second appeal by them, leaving out the filing `except`: a
 /// submitted appeal that was not rejected, or a saved draft the appellant made themselves
 /// (a draft by someone else naming them does not stop them appealing).
 pub fn appellant_keys(

@@ -1,6 +1,6 @@
 //! Administrators: creating staff accounts and running the legal-worker sync.
 
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -41,10 +41,7 @@ pub struct StaffAccountRequest {
 /// The administrator as the author of a change, with the request for the audit trail.
 fn admin_actor(req: &HttpRequest, admin: &Admin) -> Actor {
     Actor {
-        request_id: req
-            .extensions()
-            .get::<RequestId>()
-            .map(|id| id.as_str().to_owned()),
+        request_id: RequestId::of(req),
         ..Actor::account(admin.0.id())
     }
 }

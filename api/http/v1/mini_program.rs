@@ -1,7 +1,7 @@
 //! The WeChat mini program's backend: registering face-verified people and opening their
 //! sessions. Only an integration client holding the `mini_program` scope may call these.
 
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::Utc;
 use diesel::Connection;
 use serde::{Deserialize, Serialize};
@@ -63,10 +63,7 @@ pub struct MiniProgramSessionRequest {
 fn client_actor(req: &HttpRequest, client: &MiniProgramClient) -> Actor {
     Actor {
         client: Some(mini_program::SESSION_CLIENT.to_owned()),
-        request_id: req
-            .extensions()
-            .get::<RequestId>()
-            .map(|id| id.as_str().to_owned()),
+        request_id: RequestId::of(req),
         ..Actor::service(&client.0.name)
     }
 }

@@ -3,7 +3,7 @@
 //! draft with everything the case already says.
 
 use actix_web::http::header;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -124,7 +124,7 @@ pub async fn push_registered_cases(
         return Err(ApiError::new(Code::RegisteredCaseTooManyCases));
     }
     let actor = Actor {
-        request_id: request_id(&req),
+        request_id: RequestId::of(&req),
         ..Actor::service(&client.0.name)
     };
     let client_id = client.0.id;
@@ -163,12 +163,6 @@ pub async fn push_registered_cases(
         })
         .collect();
     Ok(web::Json(PushReport { counts, results }))
-}
-
-fn request_id(req: &HttpRequest) -> Option<String> {
-    req.extensions()
-        .get::<RequestId>()
-        .map(|id| id.as_str().to_owned())
 }
 
 // --- Lookups ----------------------------------------------------------------------------------
@@ -469,7 +463,7 @@ pub async fn create_draft_from_original_case(
     };
     let account = caller.account().clone();
     let actor = Actor {
-        request_id: request_id(&req),
+        request_id: RequestId::of(&req),
         ..Actor::account(caller.id())
     };
     let state2 = state.clone();
